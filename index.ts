@@ -1,0 +1,2 @@
+// The Pulumi program. Filled in capability by capability; see docs/architecture.md.
+export {};

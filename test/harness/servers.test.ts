@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { createTestDatabase, pgServers } from "../support/db";
+
+describe("test PostgreSQL servers", () => {
+  it("runs PostgreSQL 15 and a newer major", () => {
+    const majors = pgServers().map((s) => s.major);
+    expect(majors).toContain(15);
+    expect(Math.max(...majors)).toBeGreaterThan(15);
+  });
+
+  for (const server of pgServers()) {
+    it(`${server.name}: gives each test a database of its own and drops it`, async () => {
+      const db = await createTestDatabase(server);
+      const c = await db.client();
+      const { rows } = await c.query<{ d: string }>("select current_database() as d");
+      expect(rows[0].d).toBe(db.name);
+      await db.drop();
+      const admin = await createTestDatabase(server);
+      const a = await admin.client();
+      const left = await a.query("select 1 from pg_database where datname = $1", [db.name]);
+      expect(left.rowCount).toBe(0);
+      await admin.drop();
+    });
+  }
+});
