@@ -239,11 +239,12 @@ async function runUnit(
       return;
     } catch (err) {
       const state = sqlState(err);
+      let canRetry = true;
       if (unit.transactional) await client.query("rollback").catch(() => undefined);
-      else await cleanUp(client, current);
+      else canRetry = await cleanUp(client, current);
       // A rolled-back group applied nothing: its steps are not-run again.
       if (unit.transactional) for (const s of unit.steps) results.set(s.id, { id: s.id, status: "not-run", attempts: attempt, durationMs: 0 });
-      if (state && RETRYABLE.has(state) && attempt < opts.maxAttempts) {
+      if (canRetry && state && RETRYABLE.has(state) && attempt < opts.maxAttempts) {
         const delayMs = backoff(opts.retryBaseDelayMs, attempt);
         opts.onEvent?.({ type: "retry", group: unit.group, attempt, reason: describe(err), delayMs });
         await sleep(delayMs);
@@ -251,9 +252,11 @@ async function runUnit(
       }
       if (current) results.set(current.id, { id: current.id, status: "failed", attempts: attempt, durationMs: Date.now() - started, error: describe(err) });
       const what = current ? `step ${current.id} (${current.object})` : `group ${unit.group}`;
-      const retried = state && RETRYABLE.has(state) ? ` after ${attempt} attempts` : "";
+      const retried = state && RETRYABLE.has(state) ? ` after ${attempt} attempt(s)` : "";
+      const leftover = canRetry ? "" : "  Its INVALID leftover could not be dropped yet; the next plan rebuilds it.\n";
       throw new ApplyError(
         `${what} failed${retried}: ${describe(err)}\n  SQL: ${current?.sql ?? "(lock)"}\n` +
+          leftover +
           (unit.transactional ? `  The transaction for ${unit.group} was rolled back; ` : "  ") +
           "earlier groups are committed and a rerun finishes the job.",
         current,
@@ -273,9 +276,23 @@ async function resetTimeouts(client: Client): Promise<void> {
   await client.query("reset lock_timeout; reset statement_timeout");
 }
 
-async function cleanUp(client: Client, step: PlanStep | undefined): Promise<void> {
+/**
+ * Drops what a failed non-transactional step left behind, under the step's own
+ * lock_timeout: DROP INDEX CONCURRENTLY waits for every open transaction on the
+ * table, and must not hang behind the very traffic that made the step fail. If the
+ * cleanup cannot run now, the next plan sees the INVALID index and rebuilds it.
+ */
+async function cleanUp(client: Client, step: PlanStep | undefined): Promise<boolean> {
+  let cleaned = true;
+  if (step?.cleanupSql) {
+    await client.query(`set lock_timeout = ${ms(step.lockTimeoutMs)}`).catch(() => undefined);
+    cleaned = await client.query(step.cleanupSql).then(
+      () => true,
+      () => false,
+    );
+  }
   await resetTimeouts(client).catch(() => undefined);
-  if (step?.cleanupSql) await client.query(step.cleanupSql).catch(() => undefined);
+  return cleaned;
 }
 
 function ms(value: number): string {

@@ -90,6 +90,10 @@ export interface Plan {
   readonly fingerprint: string;
   /** Tables the plan covers (all declared tables, or the ones asked for). */
   readonly scope: readonly string[];
+  /** The managed schemas the plan read; with `scope` and `includesGlobal`, what `fingerprint` covers. */
+  readonly schemas?: readonly string[];
+  /** Whether schema-wide objects (extensions, roles, functions) were planned and fingerprinted. */
+  readonly includesGlobal?: boolean;
   readonly steps: readonly PlanStep[];
   readonly blocked: readonly BlockedConstraint[];
   readonly kept: readonly KeptObject[];

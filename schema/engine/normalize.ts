@@ -1,0 +1,287 @@
+/**
+ * Declared expressions normalised by PostgreSQL itself. PostgreSQL stores a parsed
+ * tree and prints it back its own way (`auth.uid() = customer_id` comes back as
+ * `(( SELECT auth.uid() AS uid) = customer_id)`, a varchar IN-list as `= ANY (ARRAY
+ * [...])`), so the only comparison that converges is against the same printer.
+ *
+ * In one transaction that is always rolled back, the declared columns become
+ * temporary tables, the declared defaults, checks, index predicates and policy
+ * predicates are created on them, and `pg_get_expr` reads them back. Temporary
+ * tables come first on the path (`pg_temp, <managed schemas>`), so a policy that
+ * reads another declared table sees its declared columns, and names print exactly
+ * as the live catalog prints them under `<managed schemas>`.
+ *
+ * Each distinct (expression, column signature) is normalised once, on one
+ * representative table per signature; the statements go in batches of DO blocks
+ * that record failures instead of aborting, so a bad expression is reported with
+ * the declaration it came from.
+ */
+import type { Client } from "pg";
+import type { SchemaModel, TableDecl } from "../model/types";
+import type { Catalog } from "./catalog-types";
+import { dollarQuote, quoteIdent, quoteLiteral, searchPathValue, tableKey } from "./sql";
+import { functionSignatureKey, createFunctionSql } from "./ddl-global";
+
+export interface NormalizedModel {
+  /** `schema.table.column` -> default as stored. */
+  readonly defaults: ReadonlyMap<string, string>;
+  /** `schema.table:name` -> check expression as stored. */
+  readonly checks: ReadonlyMap<string, string>;
+  /** `schema.table:index` -> predicate as stored. */
+  readonly predicates: ReadonlyMap<string, string>;
+  /** `schema.table:policy` -> USING / WITH CHECK as stored. */
+  readonly using: ReadonlyMap<string, string>;
+  readonly withCheck: ReadonlyMap<string, string>;
+}
+
+/** Declared SQL that PostgreSQL refused, each message naming its declaration. */
+export class ModelExpressionError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`the model has SQL that PostgreSQL rejects:\n  ${problems.join("\n  ")}`);
+    this.name = "ModelExpressionError";
+  }
+}
+
+type JobKind = "default" | "check" | "predicate" | "using" | "withCheck";
+
+interface Job {
+  readonly kind: JobKind;
+  readonly expr: string;
+  /** The column type for defaults; the table for the rest. */
+  readonly type?: string;
+  readonly table?: TableDecl;
+  /** Where the result goes in NormalizedModel. */
+  readonly resultKey: string;
+  /** For error messages: "policy tasks_select on public.tasks". */
+  readonly declaration: string;
+}
+
+const BATCH = 400;
+const REP_PREFIX = "ve_norm_r";
+
+function jobsOf(model: SchemaModel): Job[] {
+  const jobs: Job[] = [];
+  for (const t of model.tables) {
+    const q = tableKey(t.schema, t.name);
+    for (const c of t.columns)
+      if (c.default) jobs.push({ kind: "default", expr: c.default.sql, type: c.type, resultKey: `${q}.${c.name}`, declaration: `default of column ${c.name} on ${q}` });
+    for (const c of t.checks) jobs.push({ kind: "check", expr: c.expression.sql, table: t, resultKey: `${q}:${c.name}`, declaration: `check ${c.name} on ${q}` });
+    for (const i of t.indexes)
+      if (i.where) jobs.push({ kind: "predicate", expr: i.where.sql, table: t, resultKey: `${q}:${i.name}`, declaration: `index ${i.name} on ${q}` });
+    for (const p of t.policies) {
+      if (p.using) jobs.push({ kind: "using", expr: p.using.sql, table: t, resultKey: `${q}:${p.name}`, declaration: `policy ${p.name} on ${q}` });
+      if (p.withCheck) jobs.push({ kind: "withCheck", expr: p.withCheck.sql, table: t, resultKey: `${q}:${p.name}`, declaration: `policy ${p.name} on ${q}` });
+    }
+  }
+  return jobs;
+}
+
+function signature(t: TableDecl): string {
+  return JSON.stringify(t.columns.map((c) => [c.name, c.type]));
+}
+
+/** Wraps a statement so its failure is recorded under `id` instead of aborting the batch. */
+function guarded(id: number, statement: string): string {
+  const body = `begin execute ${quoteLiteral(statement)}; exception when others then insert into pg_temp.ve_norm_err values (${id}, sqlerrm); end`;
+  return `do ${dollarQuote(body, "ve")};`;
+}
+
+function createShadow(name: string, t: TableDecl): string {
+  const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(", ");
+  return `create temp table ${quoteIdent(name)} (${cols})`;
+}
+
+function jobStatement(job: Job, id: number, on: string, defaultsTable: string): string {
+  const name = quoteIdent(`n${id}`);
+  if (job.kind === "default") return `alter table ${quoteIdent(defaultsTable)} add column ${quoteIdent(`d${id}`)} ${job.type} default ${job.expr}`;
+  const rel = quoteIdent(on);
+  switch (job.kind) {
+    case "check":
+      return `alter table ${rel} add constraint ${name} check (${job.expr})`;
+    case "predicate":
+      return `create index ${name} on ${rel} ((true)) where ${job.expr}`;
+    case "using":
+      return `create policy ${name} on ${rel} using (${job.expr})`;
+    case "withCheck":
+      return `create policy ${name} on ${rel} with check (${job.expr})`;
+  }
+}
+
+const READBACK = `
+with temp_rel as (select oid, relname from pg_class where relnamespace = pg_my_temp_schema())
+select substr(conname, 2)::int as id, pg_get_expr(conbin, conrelid) as expr
+  from pg_constraint where conrelid in (select oid from temp_rel) and conname ~ '^n[0-9]+$'
+union all
+select substr(i.relname, 2)::int, pg_get_expr(x.indpred, x.indrelid)
+  from pg_index x join temp_rel i on i.oid = x.indexrelid where i.relname ~ '^n[0-9]+$'
+union all
+select substr(polname, 2)::int, coalesce(pg_get_expr(polqual, polrelid), pg_get_expr(polwithcheck, polrelid))
+  from pg_policy where polrelid in (select oid from temp_rel) and polname ~ '^n[0-9]+$'
+union all
+select substr(a.attname, 2)::int, pg_get_expr(d.adbin, d.adrelid)
+  from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
+ where d.adrelid in (select oid from temp_rel where relname like 've_norm_defaults%') and a.attname ~ '^d[0-9]+$'`;
+
+interface RunResult {
+  readonly exprs: Map<number, string>;
+  readonly errors: Map<number, string>;
+}
+
+async function run(client: Client, statements: readonly string[]): Promise<RunResult> {
+  for (let i = 0; i < statements.length; i += BATCH) await client.query(statements.slice(i, i + BATCH).join("\n"));
+  const exprs = new Map<number, string>();
+  for (const r of (await client.query<{ id: number; expr: string }>(READBACK)).rows) exprs.set(r.id, r.expr);
+  const errors = new Map<number, string>();
+  for (const r of (await client.query<{ id: number; message: string }>("select id, message from pg_temp.ve_norm_err")).rows)
+    if (!errors.has(r.id)) errors.set(r.id, r.message);
+  await client.query("truncate pg_temp.ve_norm_err");
+  return { exprs, errors };
+}
+
+/**
+ * Normalises (and so validates) every SQL expression of the model. Throws
+ * ModelExpressionError naming each declaration PostgreSQL rejects.
+ */
+export async function normalizeModel(client: Client, model: SchemaModel, catalog: Catalog): Promise<NormalizedModel> {
+  const out = { defaults: new Map<string, string>(), checks: new Map<string, string>(), predicates: new Map<string, string>(), using: new Map<string, string>(), withCheck: new Map<string, string>() };
+  const jobs = jobsOf(model);
+  const problems: string[] = [];
+  await client.query("begin");
+  try {
+    await client.query(`set local search_path = ${searchPathValue(["pg_temp", ...model.schemas])}`);
+    // Declared functions are created unchecked so that policies may call them before they exist live.
+    await client.query("set local check_function_bodies = off");
+    await client.query("create temp table ve_norm_err (id int, message text)");
+
+    let nextId = 1;
+    const prelude: string[] = [];
+    const preludeDecl = new Map<number, string>();
+    for (const schema of model.schemas)
+      if (!catalog.schemas.includes(schema)) prelude.push(guarded(nextId++, `create schema if not exists ${quoteIdent(schema)}`));
+    for (const ext of model.extensions)
+      if (!catalog.extensions.includes(ext)) prelude.push(guarded(nextId++, `create extension if not exists ${quoteIdent(ext)}`));
+    const liveFns = new Set(catalog.functions.map((f) => functionSignatureKey(f.schema, f.name, f.identityArgs.map((a) => a.type))));
+    for (const f of model.functions) {
+      if (liveFns.has(functionSignatureKey(f.schema, f.name, f.args.map((a) => a.type)))) continue;
+      preludeDecl.set(nextId, `function ${f.schema}.${f.name}`);
+      prelude.push(guarded(nextId++, createFunctionSql(f)));
+    }
+
+    // One representative temp table per column signature, plus real-named ones for declared
+    // tables that some expression may mention, so subqueries resolve to declared columns.
+    const sigs = new Map<string, string>();
+    const tableFailed = new Map<number, string>();
+    const shadows: string[] = [];
+    const allExprText = jobs.filter((j) => j.kind !== "default").map((j) => j.expr).join("\n");
+    const realShadows = new Set<string>();
+    for (const t of model.tables) {
+      const sig = signature(t);
+      if (!sigs.has(sig)) {
+        const rep = `${REP_PREFIX}${sigs.size}`;
+        sigs.set(sig, rep);
+        preludeDecl.set(nextId, `table ${t.schema}.${t.name}`);
+        tableFailed.set(nextId, rep);
+        shadows.push(guarded(nextId++, createShadow(rep, t)));
+      }
+      if (!realShadows.has(t.name) && new RegExp(`\\b${t.name}\\b`).test(allExprText)) {
+        realShadows.add(t.name);
+        shadows.push(guarded(nextId++, createShadow(t.name, t)));
+      }
+    }
+    const defaultsTables: string[] = [];
+    const stmts: string[] = [...prelude, ...shadows];
+    const byKey = new Map<string, { id: number; jobs: Job[]; rep: string }>();
+    let defaultsCount = 0;
+    for (const job of jobs) {
+      // An expression naming its own table must run on a table of that name.
+      const own = job.table && new RegExp(`\\b${job.table.name}\\b`).test(job.expr);
+      const rep = job.table ? (own ? job.table.name : (sigs.get(signature(job.table)) ?? "")) : "";
+      const key = job.kind === "default" ? `default|${job.type}|${job.expr}` : `${job.kind}|${rep}|${job.expr}`;
+      const seen = byKey.get(key);
+      if (seen) {
+        seen.jobs.push(job);
+        continue;
+      }
+      const id = nextId++;
+      byKey.set(key, { id, jobs: [job], rep });
+      // A table holds at most 1,600 columns; spread the defaults over several.
+      if (job.kind === "default" && defaultsCount++ % 1000 === 0) {
+        defaultsTables.push(`ve_norm_defaults${defaultsTables.length}`);
+        stmts.push(`create temp table ${quoteIdent(defaultsTables[defaultsTables.length - 1])} ();`);
+      }
+      stmts.push(guarded(id, jobStatement(job, id, rep, defaultsTables[defaultsTables.length - 1] ?? "")));
+    }
+    const first = await run(client, stmts);
+
+    for (const [id, message] of first.errors) {
+      const decl = preludeDecl.get(id);
+      if (decl) problems.push(`${decl}: ${message}`);
+    }
+    const failedReps = new Set([...tableFailed].filter(([id]) => first.errors.has(id)).map(([, rep]) => rep));
+
+    // Output that names the representative depends on the table's own name (a subquery
+    // qualifies the outer columns): normalise those again on each real-named table.
+    const again: { job: Job; id: number }[] = [];
+    const againStmts: string[] = [];
+    for (const { id, jobs: group, rep } of byKey.values()) {
+      const err = first.errors.get(id);
+      if (err) {
+        if (!failedReps.has(rep)) for (const j of group) problems.push(`${j.declaration}: ${err}`);
+        continue;
+      }
+      const expr = first.exprs.get(id);
+      if (expr === undefined) continue;
+      if (rep.startsWith(REP_PREFIX) && new RegExp(`\\b${rep}\\b`).test(expr)) {
+        for (const j of group) {
+          const t = j.table as TableDecl;
+          if (!realShadows.has(t.name)) {
+            realShadows.add(t.name);
+            againStmts.push(guarded(nextId++, createShadow(t.name, t)));
+          }
+          const jid = nextId++;
+          again.push({ job: j, id: jid });
+          againStmts.push(guarded(jid, jobStatement(j, jid, t.name, "")));
+        }
+        continue;
+      }
+      for (const j of group) out[mapFor(j.kind)].set(j.resultKey, expr);
+    }
+    if (againStmts.length > 0) {
+      const second = await run(client, againStmts);
+      for (const { job, id } of again) {
+        const err = second.errors.get(id);
+        const expr = second.exprs.get(id);
+        if (err) problems.push(`${job.declaration}: ${err}`);
+        else if (expr !== undefined) out[mapFor(job.kind)].set(job.resultKey, expr);
+      }
+    }
+    problems.push(...(await qualifiedReferences(client, model, [...byKey.values()].map((g) => ({ id: g.id, jobs: g.jobs })).concat(again.map((a) => ({ id: a.id, jobs: [a.job] }))))));
+  } finally {
+    await client.query("rollback").catch(() => undefined);
+  }
+  if (problems.length > 0) throw new ModelExpressionError([...new Set(problems)]);
+  return out;
+}
+
+/**
+ * A policy that names a declared table with its schema (`public.x`) reads the live
+ * table here, not the declared shadow, and PostgreSQL prints the reference
+ * qualified here but unqualified in the live catalog: it would differ forever.
+ */
+async function qualifiedReferences(client: Client, model: SchemaModel, groups: readonly { id: number; jobs: readonly Job[] }[]): Promise<string[]> {
+  const declared = model.tables.map((t) => `${t.schema}.${t.name}`);
+  const { rows } = await client.query<{ id: number; rel: string }>(
+    `select substr(p.polname, 2)::int as id, n.nspname || '.' || c.relname as rel
+       from pg_policy p
+       join pg_depend d on d.classid = 'pg_policy'::regclass and d.objid = p.oid and d.refclassid = 'pg_class'::regclass
+       join pg_class c on c.oid = d.refobjid join pg_namespace n on n.oid = c.relnamespace
+      where p.polname ~ '^n[0-9]+$' and n.nspname || '.' || c.relname = any($1)`,
+    [declared],
+  );
+  const byId = new Map(groups.map((g) => [g.id, g.jobs]));
+  return rows.flatMap((r) => (byId.get(r.id) ?? []).map((j) => `${j.declaration}: refers to ${r.rel} with its schema; write ${r.rel.split(".")[1]} unqualified so the declared table is meant`));
+}
+
+function mapFor(kind: JobKind): "defaults" | "checks" | "predicates" | "using" | "withCheck" {
+  return kind === "default" ? "defaults" : kind === "check" ? "checks" : kind === "predicate" ? "predicates" : kind;
+}

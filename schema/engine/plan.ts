@@ -1,0 +1,190 @@
+/**
+ * plan(): introspect -> normalise -> diff -> ordered steps. Reads only; nothing in
+ * here changes the database (normalisation works in a transaction it rolls back).
+ *
+ * Step order: schema-wide objects first; then per table, in foreign-key order, its
+ * concurrent index builds, its one transactional group, its validations; then what
+ * may only go once everything else holds (superseded constraints, undeclared
+ * indexes, retired functions).
+ */
+import type { Client } from "pg";
+import type { SchemaModel, TableDecl } from "../model/types";
+import type { Catalog, CatalogTable } from "./catalog-types";
+import { withClient, type Db } from "./connection";
+import { diffColumns } from "./diff/columns";
+import { diffConstraints } from "./diff/constraints";
+import { TableDiff, PHASE, type DiffContext } from "./diff/context";
+import { diffGlobal } from "./diff/functions";
+import { diffGrants } from "./diff/grants";
+import { diffIndexes } from "./diff/indexes";
+import { createTable } from "./diff/new-table";
+import { diffPolicies } from "./diff/policies";
+import { diffTriggers } from "./diff/triggers";
+import { hazard } from "./hazards";
+import { catalogFingerprint, introspectWith } from "./introspect";
+import { normalizeModel } from "./normalize";
+import { orderTables } from "./order";
+import type { BlockedConstraint, DriftItem, KeptObject, Plan, PlanStep } from "./plan-types";
+import { probeRows, probeViolations } from "./probes";
+import { qualifiedName, tableKey } from "./sql";
+import { groupSteps, onlineStep, type GroupChange } from "./steps";
+
+export interface PlanOptions {
+  readonly platform: "supabase" | "postgres";
+  /** Qualified table names to plan; undefined = every declared table (and undeclared ones are reported). */
+  readonly tables?: readonly string[];
+  /** Plan extensions, roles and functions too. Default: true when `tables` is undefined. */
+  readonly includeGlobal?: boolean;
+  /** Consent keys for data-losing changes ("public.virtual_employees.kagent_version", "public.old_table"). */
+  readonly allowDataLoss?: readonly string[];
+}
+
+function managedRoles(model: SchemaModel): Set<string> {
+  const roles = new Set<string>(["PUBLIC"]);
+  const add = (r: string): void => void roles.add(r.toLowerCase() === "public" ? "PUBLIC" : r);
+  model.roles.forEach((r) => add(r.name));
+  for (const t of model.tables) {
+    t.grants.forEach((g) => add(g.role));
+    t.policies.forEach((p) => p.roles.forEach(add));
+  }
+  model.functions.forEach((f) => f.executableBy.forEach(add));
+  return roles;
+}
+
+function checkRoles(model: SchemaModel, catalog: Catalog, platform: PlanOptions["platform"]): void {
+  const have = new Set(catalog.roles.map((r) => r.name));
+  const missing = model.roles.filter((r) => r.origin === "platform" && !have.has(r.name)).map((r) => r.name);
+  if (missing.length === 0) return;
+  throw new Error(
+    platform === "postgres"
+      ? `roles ${missing.join(", ")} do not exist: run preparePlatform(db, "postgres") before planning`
+      : `roles ${missing.join(", ")} do not exist: is this a Supabase database?`,
+  );
+}
+
+function scopeOf(model: SchemaModel, tables: readonly string[] | undefined): TableDecl[] {
+  if (!tables) return [...model.tables];
+  const byKey = new Map(model.tables.map((t) => [tableKey(t.schema, t.name), t]));
+  const unknown = tables.filter((k) => !byKey.has(k));
+  if (unknown.length > 0) throw new Error(`tables not declared in the model: ${unknown.join(", ")}`);
+  return tables.map((k) => byKey.get(k) as TableDecl);
+}
+
+async function planWith(client: Client, model: SchemaModel, opts: PlanOptions): Promise<Plan> {
+  const catalog = await introspectWith(client, model.schemas);
+  checkRoles(model, catalog, opts.platform);
+  const normalized = await normalizeModel(client, model, catalog);
+  const includeGlobal = opts.includeGlobal ?? opts.tables === undefined;
+  const scope = scopeOf(model, opts.tables);
+  const liveByKey = new Map(catalog.tables.map((t) => [tableKey(t.schema, t.name), t]));
+  const existing = scope.flatMap((t) => {
+    const live = liveByKey.get(tableKey(t.schema, t.name));
+    if (!live) return [];
+    const declared = new Set(t.columns.map((c) => c.name));
+    return [{ live, undeclared: live.columns.filter((c) => !declared.has(c.name)).map((c) => c.name) }];
+  });
+  const rows = await probeRows(client, existing);
+  const ctx: DiffContext = { model, normalized, rows, allowDataLoss: new Set(opts.allowDataLoss ?? []), managedRoles: managedRoles(model), currentUser: catalog.currentUser, serverVersion: catalog.serverVersion };
+
+  const order = orderTables(scope);
+  const diffs = order.tables.map((t) => {
+    const key = tableKey(t.schema, t.name);
+    const d = new TableDiff(t, liveByKey.get(key), ctx);
+    if (!d.live) {
+      const deferred = new Set(t.foreignKeys.filter((fk) => order.deferred.has(`${key}:${fk.name}`)).map((fk) => fk.name));
+      createTable(d, deferred);
+    } else {
+      diffConstraints(d);
+      diffColumns(d);
+      diffIndexes(d);
+      diffPolicies(d);
+      diffGrants(d, { fresh: false });
+      diffTriggers(d);
+    }
+    return d;
+  });
+
+  const allValidations = diffs.flatMap((d) => d.validations.map((v) => ({ d, v })));
+  const answers = await probeViolations(client, allValidations.map((x) => x.v));
+  const validationSteps = new Map<TableDiff, PlanStep[]>();
+  const blocked: BlockedConstraint[] = [];
+  const extraGroup = new Map<TableDiff, GroupChange[]>();
+  allValidations.forEach(({ d, v }, i) => {
+    const a = answers[i];
+    if (a && a.count > 0) {
+      const b = { table: d.key, constraint: v.constraint, reason: v.reason, rows: a.rows, rowCount: a.count };
+      blocked.push(b);
+      d.blocked.push(b);
+      return;
+    }
+    const precondition = { sql: v.violationsSql, description: `no row breaks ${v.object}` };
+    if (v.setNotNull) {
+      // A new column on a table that was empty when planned; SET NOT NULL scans it under the group's lock.
+      extraGroup.set(d, [...(extraGroup.get(d) ?? []), { phase: PHASE.columns, id: d.id("column", v.constraint, "not-null"), object: v.object, action: "alter", sql: v.setNotNull.sql, lock: "ACCESS EXCLUSIVE", precondition, hazards: [hazard.longLock(`Setting NOT NULL scans ${d.key} while holding its exclusive lock.`)] }]);
+      return;
+    }
+    validationSteps.set(d, [...(validationSteps.get(d) ?? []), onlineStep(d.key, { id: d.id("constraint", v.constraint, "validate"), object: v.object, action: "validate", sql: v.validateSql, transactional: false, lock: "SHARE UPDATE EXCLUSIVE", hazards: [], precondition })]);
+  });
+
+  const global = includeGlobal ? diffGlobal(model, catalog) : { pre: [], post: [], drift: [], kept: [] };
+  const steps: PlanStep[] = [...global.pre];
+  for (const d of diffs) {
+    steps.push(...d.pre.map((s) => onlineStep(d.key, s)));
+    steps.push(...groupSteps(d.key, [...d.group, ...(extraGroup.get(d) ?? [])], d.live !== undefined));
+    steps.push(...(validationSteps.get(d) ?? []));
+  }
+  for (const d of diffs) {
+    for (const s of d.post) {
+      if (s.dependsOnValid && d.blocked.some((b) => b.constraint === s.dependsOnValid)) {
+        if (s.keptReason) d.keep(s.object, s.keptReason);
+        continue;
+      }
+      steps.push(onlineStep(d.key, s));
+    }
+  }
+  const kept: KeptObject[] = [...diffs.flatMap((d) => d.kept), ...global.kept];
+  const drift: DriftItem[] = [...global.drift, ...diffs.flatMap((d) => d.drift)];
+  if (!opts.tables) steps.push(...undeclaredTables(model, catalog, ctx.allowDataLoss, kept, drift));
+  steps.push(...global.post);
+
+  const scopeKeys = scope.map((t) => tableKey(t.schema, t.name)).sort();
+  return {
+    formatVersion: 1,
+    database: catalog.database,
+    serverVersion: catalog.serverVersion,
+    fingerprint: catalogFingerprint(catalog, { tables: scopeKeys, global: includeGlobal }),
+    scope: scopeKeys,
+    schemas: [...model.schemas],
+    includesGlobal: includeGlobal,
+    steps,
+    blocked,
+    kept,
+    drift,
+  };
+}
+
+/** Tables in the managed schemas the model does not declare: kept, or dropped with consent. */
+function undeclaredTables(model: SchemaModel, catalog: Catalog, consent: ReadonlySet<string>, kept: KeptObject[], drift: DriftItem[]): PlanStep[] {
+  const declared = new Set(model.tables.map((t) => tableKey(t.schema, t.name)));
+  const steps: PlanStep[] = [];
+  for (const t of catalog.tables as CatalogTable[]) {
+    const key = tableKey(t.schema, t.name);
+    if (declared.has(key)) continue;
+    drift.push({ table: key, object: `table ${key}`, expected: "(not declared)", actual: `table with ${t.columns.length} columns`, security: !t.rlsEnabled });
+    if (!consent.has(key)) {
+      kept.push({ table: key, object: `table ${key}`, reason: `not declared; kept (drop with consent "${key}")` });
+      continue;
+    }
+    steps.push({
+      ...onlineStep(key, { id: `${key}:table:${t.name}:drop`, object: `table ${key}`, action: "drop", sql: `drop table ${qualifiedName(t.schema, t.name)}`, transactional: true, lock: "ACCESS EXCLUSIVE", hazards: [hazard.dataLoss(`Drops table ${key} and every row in it.`)] }),
+      consentKey: key,
+      allowedByDeclaration: false,
+    });
+  }
+  return steps;
+}
+
+/** Plans the changes that converge the database to the model. Reads only. */
+export async function plan(db: Db | Client, model: SchemaModel, opts: PlanOptions): Promise<Plan> {
+  return withClient(db, (c) => planWith(c, model, opts));
+}

@@ -1,0 +1,87 @@
+import { Client } from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { catalogFingerprint, currentFingerprint, introspect, plan } from "../../schema/engine";
+import { createTestDatabase, pgServers, type TestDatabase } from "../support/db";
+import { expressionsModel } from "./fixtures";
+import { converge, exec, model, PG, prepare, tenantTable } from "./support";
+
+/** Counts the statements sent through any pg Client while `fn` runs. */
+async function countQueries(fn: () => Promise<unknown>): Promise<number> {
+  const original = Client.prototype.query;
+  let n = 0;
+  const counting = function (this: Client, ...args: unknown[]): unknown {
+    n++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  Client.prototype.query = counting as typeof Client.prototype.query;
+  try {
+    await fn();
+  } finally {
+    Client.prototype.query = original;
+  }
+  return n;
+}
+
+const manyTables = (n: number) => model(Array.from({ length: n }, (_, i) => tenantTable(`t${String(i).padStart(3, "0")}`)));
+
+describe.each(pgServers())("introspection on $name", (server) => {
+  const dbs: TestDatabase[] = [];
+  const fresh = async (): Promise<TestDatabase> => {
+    const db = await createTestDatabase(server, "eng");
+    dbs.push(db);
+    await prepare(db);
+    return db;
+  };
+  afterAll(async () => {
+    for (const db of dbs) await db.drop();
+  });
+
+  it("reads 5 or 50 tables in the same number of queries, and plans them in the same number too", async () => {
+    const small = await fresh();
+    const large = await fresh();
+    await converge(small, manyTables(5));
+    await converge(large, manyTables(50));
+    const q5 = await countQueries(() => introspect(small.config, ["public"]));
+    const q50 = await countQueries(() => introspect(large.config, ["public"]));
+    expect(q50).toBe(q5);
+    expect(q5).toBeLessThan(20);
+    const catalog = await introspect(large.config, ["public"]);
+    expect(catalog.tables).toHaveLength(50);
+    const t = catalog.tables[0];
+    expect(t.rlsEnabled && t.rlsForced).toBe(true);
+    expect(t.policies.map((p) => p.using ?? p.withCheck)).toContain("(( SELECT auth.uid() AS uid) = customer_id)");
+    expect(t.privileges).toContainEqual({ grantee: "authenticated", privilege: "select", grantable: false });
+    const p5 = await countQueries(() => plan(small.config, manyTables(5), PG));
+    const p50 = await countQueries(() => plan(large.config, manyTables(50), PG));
+    expect(p50).toBe(p5);
+  });
+
+  it("reads constraints, indexes, triggers and functions as structured facts", async () => {
+    const db = await fresh();
+    await converge(db, expressionsModel());
+    const c = await introspect(db.config, ["public"]);
+    const things = c.tables.find((t) => t.name === "things");
+    const fk = things?.constraints.find((k) => k.type === "f");
+    expect(fk?.foreignKey).toMatchObject({ refTable: "owners", refColumns: ["customer_id", "id"], onDelete: "set null", setColumns: ["owner_id"] });
+    expect(things?.indexes.find((i) => i.name === "things_active_idx")).toMatchObject({ valid: true, method: "btree", columns: ["created_at"], predicate: "((status)::text = 'active'::text)" });
+    expect(things?.indexes.find((i) => i.name === "things_pkey")?.constraint).toBe("things_pkey");
+    expect(things?.columns.find((x) => x.name === "status")?.privileges).toContainEqual({ grantee: "authenticated", privilege: "update", grantable: false });
+    expect(things?.triggers[0]).toMatchObject({ name: "things_touch", timing: "before", events: ["update"], forEach: "row", functionName: "touch_updated_at" });
+    const fn = c.functions.find((f) => f.name === "touch_updated_at");
+    expect(fn).toMatchObject({ securityDefiner: false, config: ['search_path=""'], volatility: "volatile" });
+    expect(fn?.privileges.some((p) => p.grantee === "PUBLIC")).toBe(false);
+  });
+
+  it("fingerprints the catalog stably, and a hand change makes the plan stale", async () => {
+    const db = await fresh();
+    const m = expressionsModel();
+    await converge(db, m);
+    const p = await plan(db.config, m, PG);
+    expect(await currentFingerprint(db.config, p)).toBe(p.fingerprint);
+    const a = catalogFingerprint(await introspect(db.config, ["public"]), ["public.owners"]);
+    await exec(db, "alter policy things_select on public.things using (true)");
+    expect(await currentFingerprint(db.config, p)).not.toBe(p.fingerprint);
+    // Only what the scope covers counts.
+    expect(catalogFingerprint(await introspect(db.config, ["public"]), ["public.owners"])).toBe(a);
+  });
+});
