@@ -3,7 +3,7 @@
  * PostgreSQL, refuses an applier without BYPASSRLS, prints each statement as it
  * runs (or only the summary) and returns what happened.
  */
-import { apply, currentFingerprint, plan, type ApplyEvent } from "../schema/engine";
+import { apply, plan, type ApplyEvent } from "../schema/engine";
 import type { ApplyResult, Plan } from "../schema/engine/plan-types";
 import type { SchemaModel } from "../schema/model";
 import { checkApplier, preparePlatform } from "../schema/platform";
@@ -88,7 +88,7 @@ export async function converge(io: Io, target: Target, model: SchemaModel, opts:
   if (p.steps.length === 0) return { plan: p };
   const started = Date.now();
   const onEvent = opts.printStatements ? applyPrinter(io, p.steps.length) : undefined;
-  const result = await io.step(`applying ${p.steps.length} statement(s)`, () => apply(target.db, p, { allowDataLoss, onEvent, currentFingerprint: (c) => currentFingerprint(c, p) }));
+  const result = await io.step(`applying ${p.steps.length} statement(s)`, () => apply(target.db, p, { allowDataLoss, onEvent }));
   for (const line of summariseApply(p, result, Date.now() - started)) {
     if (opts.printStatements) io.out(line);
     else io.info(line);

@@ -19,7 +19,10 @@
  *   then reads old values as UTC and is a metadata-only change.
  */
 import { Client, type ClientConfig, type QueryResult } from "pg";
-import type { ApplyResult, BlockedConstraint, Plan, PlanStep, StepResult } from "./plan-types";
+import type { ApplyResult, BlockedConstraint, LockMode, Plan, PlanStep, StepResult } from "./plan-types";
+import { currentFingerprint } from "./fingerprint";
+import { qualifiedKey } from "./sql";
+import { LOCK_STRENGTH } from "./steps";
 
 export interface ApplyOptions {
   /** Consent keys of data-losing steps the caller allows ("public.tasks.old_column"). */
@@ -33,10 +36,10 @@ export interface ApplyOptions {
   /** How long to wait for another applier holding one of this plan's groups (default 120 s). */
   readonly advisoryLockWaitMs?: number;
   /**
-   * Returns the live catalog's fingerprint; when given, the plan is refused if the
-   * database changed since it was computed (checked after the advisory locks are held).
+   * Refuse the plan if the live catalog changed since it was computed (checked once
+   * the advisory locks are held, so a concurrent applier's work is seen). Default true.
    */
-  readonly currentFingerprint?: (client: Client) => Promise<string>;
+  readonly verifyFingerprint?: boolean;
 }
 
 export type ApplyEvent =
@@ -122,8 +125,8 @@ export async function apply(db: ClientConfig, plan: Plan, options: ApplyOptions 
     const groups = [...new Set(plan.steps.map((s) => s.group))].sort();
     for (const group of groups) await takeAdvisoryLock(client, group, opts.advisoryLockWaitMs, opts.onEvent);
 
-    if (opts.currentFingerprint) {
-      const now = await opts.currentFingerprint(client);
+    if (opts.verifyFingerprint !== false) {
+      const now = await currentFingerprint(client, plan);
       if (now !== plan.fingerprint) {
         throw new ApplyError(
           "the database changed since this plan was computed (fingerprint mismatch); nothing was applied. Plan again and review the new plan.",
@@ -200,15 +203,21 @@ async function runUnit(
   snapshot: () => ApplyResult,
 ): Promise<void> {
   const started = Date.now();
+  // Whether to take the other tables before the unit's own (see locksOf).
+  let parentsFirst = false;
   for (let attempt = 1; ; attempt++) {
     const blockedThisAttempt: BlockedConstraint[] = [];
     let current: PlanStep | undefined;
+    let locksHeld = 0;
     try {
       if (unit.transactional) {
         await client.query("begin");
         const first = unit.steps[0];
         await client.query(`set local lock_timeout = ${ms(first.lockTimeoutMs)}`);
-        if (first.lockTable) await client.query(`lock table ${first.lockTable} in ${first.lockMode ?? "ACCESS EXCLUSIVE"} mode`);
+        for (const { table, mode } of locksOf(unit, parentsFirst)) {
+          await client.query(`lock table ${qualifiedKey(table)} in ${mode} mode`);
+          locksHeld++;
+        }
       }
       for (const step of unit.steps) {
         current = step;
@@ -244,6 +253,9 @@ async function runUnit(
       else canRetry = await cleanUp(client, current);
       // A rolled-back group applied nothing: its steps are not-run again.
       if (unit.transactional) for (const s of unit.steps) results.set(s.id, { id: s.id, status: "not-run", attempts: attempt, durationMs: 0 });
+      // Timing out on a second table while holding the first is the signature of a
+      // writer that takes the two in the other order: take them the other way round.
+      if (locksHeld > 0 && current === undefined) parentsFirst = !parentsFirst;
       if (canRetry && state && RETRYABLE.has(state) && attempt < opts.maxAttempts) {
         const delayMs = backoff(opts.retryBaseDelayMs, attempt);
         opts.onEvent?.({ type: "retry", group: unit.group, attempt, reason: describe(err), delayMs });
@@ -265,6 +277,30 @@ async function runUnit(
       );
     }
   }
+}
+
+/**
+ * The tables a transactional unit locks before its first statement, each in the
+ * strongest mode any step needs, so no statement upgrades a lock mid-way: its own
+ * table and the other tables its steps touch (a foreign key's parent). No single
+ * order is safe: a writer inserting into the child locks the child first and the
+ * parent in its foreign-key check, while a writer that touched the parent earlier
+ * in its transaction holds the parent and then wants the child. The applier starts
+ * own-table-first and flips the order when it times out holding one table and
+ * waiting for the next (see runUnit); the others are sorted so appliers agree.
+ */
+export function locksOf(unit: Unit, parentsFirst = false): { table: string; mode: LockMode }[] {
+  const own = new Map<string, LockMode>();
+  const others = new Map<string, LockMode>();
+  const want = (into: Map<string, LockMode>, table: string, mode: LockMode) => {
+    const had = into.get(table);
+    if (!had || LOCK_STRENGTH[mode] > LOCK_STRENGTH[had]) into.set(table, mode);
+  };
+  for (const s of unit.steps) if (s.lockTable) want(own, s.lockTable, s.lockMode ?? "ACCESS EXCLUSIVE");
+  for (const s of unit.steps) for (const o of s.alsoLocks ?? []) if (!own.has(o.table)) want(others, o.table, o.mode);
+  const sortedOthers = [...others].sort(([a], [b]) => a.localeCompare(b));
+  const ordered = parentsFirst ? [...sortedOthers, ...own] : [...own, ...sortedOthers];
+  return ordered.map(([table, mode]) => ({ table, mode }));
 }
 
 async function setTimeouts(client: Client, step: PlanStep, inTransaction: boolean): Promise<void> {

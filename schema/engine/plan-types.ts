@@ -20,6 +20,8 @@ export interface Hazard {
   readonly widensAccess?: boolean;
 }
 
+export type LockMode = "ACCESS EXCLUSIVE" | "SHARE ROW EXCLUSIVE" | "SHARE UPDATE EXCLUSIVE";
+
 /**
  * Steps run in plan order. Consecutive transactional steps with the same `group`
  * commit together in one transaction that first takes `lockTable`'s lock.
@@ -39,7 +41,14 @@ export interface PlanStep {
   readonly transactional: boolean;
   /** Table whose lock the group takes first (`LOCK TABLE ... IN <mode> MODE`). */
   readonly lockTable?: string;
-  readonly lockMode?: "ACCESS EXCLUSIVE" | "SHARE ROW EXCLUSIVE" | "SHARE UPDATE EXCLUSIVE";
+  readonly lockMode?: LockMode;
+  /**
+   * Other tables the step locks, e.g. the table a foreign key references (adding
+   * one takes SHARE ROW EXCLUSIVE on it, dropping one ACCESS EXCLUSIVE). The group
+   * takes them right after `lockTable`, up front, so no statement waits for a lock
+   * in the middle of the transaction while holding the table.
+   */
+  readonly alsoLocks?: readonly { readonly table: string; readonly mode: LockMode }[];
   readonly lockTimeoutMs: number;
   readonly statementTimeoutMs: number;
   readonly hazards: readonly Hazard[];

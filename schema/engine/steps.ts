@@ -35,6 +35,7 @@ export interface GroupChange {
   readonly precondition?: PlanStep["precondition"];
   readonly consentKey?: string;
   readonly allowedByDeclaration?: boolean;
+  readonly alsoLocks?: PlanStep["alsoLocks"];
 }
 
 /** A step that runs alone, outside a transaction, or a transactional one of its own. */
@@ -48,6 +49,7 @@ export interface LooseStep {
   readonly hazards: readonly Hazard[];
   readonly precondition?: PlanStep["precondition"];
   readonly cleanupSql?: string;
+  readonly alsoLocks?: PlanStep["alsoLocks"];
 }
 
 export function onlineStep(table: string, s: LooseStep): PlanStep {
@@ -66,6 +68,7 @@ export function onlineStep(table: string, s: LooseStep): PlanStep {
     hazards: s.hazards,
     ...(s.precondition ? { precondition: s.precondition } : {}),
     ...(s.cleanupSql ? { cleanupSql: s.cleanupSql } : {}),
+    ...(s.alsoLocks?.length ? { alsoLocks: s.alsoLocks } : {}),
   };
 }
 
@@ -94,6 +97,7 @@ export function groupSteps(table: string, changes: readonly GroupChange[], lockF
       ...(c.precondition ? { precondition: c.precondition } : {}),
       ...(c.consentKey ? { consentKey: c.consentKey } : {}),
       ...(c.allowedByDeclaration !== undefined ? { allowedByDeclaration: c.allowedByDeclaration } : {}),
+      ...(c.alsoLocks?.length ? { alsoLocks: c.alsoLocks } : {}),
     }));
 }
 

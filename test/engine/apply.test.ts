@@ -4,8 +4,8 @@
  * builds and their cleanup, blocked preconditions, data-loss consent, advisory locks.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client } from "pg";
-import { apply, ApplyError, DataLossRefusedError, type ApplyEvent } from "../../schema/engine/apply";
+import { Client, type ClientConfig } from "pg";
+import { apply as applyPlan, ApplyError, DataLossRefusedError, locksOf, type ApplyEvent, type ApplyOptions } from "../../schema/engine/apply";
 import type { Plan, PlanStep } from "../../schema/engine/plan-types";
 import { createTestDatabase, pgServers, type TestDatabase } from "../support/db";
 
@@ -25,6 +25,11 @@ function step(id: string, sql: string, extra: Partial<PlanStep> = {}): PlanStep 
     hazards: [],
     ...extra,
   };
+}
+
+/** Hand-built plans carry no real fingerprint; the stale-plan test turns the check back on. */
+function apply(db: ClientConfig, plan: Plan, options: ApplyOptions = {}) {
+  return applyPlan(db, plan, { verifyFingerprint: false, ...options });
 }
 
 function planOf(steps: PlanStep[]): Plan {
@@ -213,9 +218,9 @@ describe.each(pgServers())("apply on $name", (server) => {
 
   it("refuses a stale plan", async () => {
     await resetItems();
-    const err = await apply(db.config, planOf([step("a", "alter table public.items add column a int")]), {
-      currentFingerprint: async () => "changed",
-    }).catch((e: unknown) => e);
+    const err = await apply(db.config, planOf([step("a", "alter table public.items add column a int")]), { verifyFingerprint: true }).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toMatch(/fingerprint mismatch/);
     expect(await columns()).toEqual(["id", "customer_id", "v"]);
   });
@@ -252,5 +257,30 @@ describe.each(pgServers())("apply on $name", (server) => {
     } finally {
       await sql.query(`drop role ${role}`);
     }
+  });
+});
+
+describe("lock order of a table's transaction", () => {
+  const fk = (table: string, mode: "SHARE ROW EXCLUSIVE" | "ACCESS EXCLUSIVE") => ({ table, mode });
+  const unit = {
+    group: "table:public.items",
+    transactional: true,
+    steps: [
+      step("add", "alter table public.items add constraint a foreign key ...", { lockMode: "ACCESS EXCLUSIVE", alsoLocks: [fk("public.parents", "SHARE ROW EXCLUSIVE")] }),
+      step("drop", "alter table public.items drop constraint b", { lockMode: "ACCESS EXCLUSIVE", alsoLocks: [fk("public.parents", "ACCESS EXCLUSIVE"), fk("public.a_other", "ACCESS EXCLUSIVE")] }),
+      step("self", "alter table public.items add constraint c foreign key ...", { alsoLocks: [fk("public.items", "SHARE ROW EXCLUSIVE")] }),
+    ],
+  };
+
+  it("takes its own table first, then the others sorted, each in the strongest mode a step needs", () => {
+    expect(locksOf(unit)).toEqual([
+      { table: "public.items", mode: "ACCESS EXCLUSIVE" },
+      { table: "public.a_other", mode: "ACCESS EXCLUSIVE" },
+      { table: "public.parents", mode: "ACCESS EXCLUSIVE" },
+    ]);
+  });
+
+  it("takes the others first after a timeout that held one table and waited for the next", () => {
+    expect(locksOf(unit, true).map((l) => l.table)).toEqual(["public.a_other", "public.parents", "public.items"]);
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { CheckDecl, ForeignKeyDecl, TableDecl, UniqueDecl } from "../../model/types";
 import type { CatalogConstraint } from "../catalog-types";
+import type { LockMode, PlanStep } from "../plan-types";
 import { addConstraintSql, checkDefinition, createIndexSql, dropConstraintSql, dropIndexSql, foreignKeyDefinition, tableRef, validateConstraintSql } from "../ddl";
 import { hazard, INDEX_BUILD_MESSAGE } from "../hazards";
 import { qualifiedName, quoteIdent } from "../sql";
@@ -95,6 +96,7 @@ function addDeclared(d: TableDiff, c: Declared): void {
       sql: addConstraintSql(d.decl, def, true),
       // ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables; a CHECK needs ACCESS EXCLUSIVE.
       lock: c.kind === "f" ? "SHARE ROW EXCLUSIVE" : "ACCESS EXCLUSIVE",
+      ...(c.kind === "f" ? { alsoLocks: parentLock(d, c.decl.references, "SHARE ROW EXCLUSIVE") } : {}),
       hazards: [],
     });
     addValidation(d, c);
@@ -167,7 +169,7 @@ export function diffConstraints(d: TableDiff): void {
         d.keep(object, `primary key ${l.definition} differs from the declared ${describe(d, c)}; changing a primary key is not planned automatically`);
         continue;
       }
-      d.change({ phase: PHASE.rename, id: d.id("constraint", l.name, "drop"), object, action: "replace", sql: dropConstraintSql(d.decl, l.name), lock: "ACCESS EXCLUSIVE", hazards: [] });
+      d.change({ phase: PHASE.rename, id: d.id("constraint", l.name, "drop"), object, action: "replace", sql: dropConstraintSql(d.decl, l.name), lock: "ACCESS EXCLUSIVE", alsoLocks: liveParentLock(d, l), hazards: [] });
       addDeclared(d, c);
       continue;
     }
@@ -208,8 +210,23 @@ export function diffConstraints(d: TableDiff): void {
       sql: dropConstraintSql(d.decl, l.name),
       transactional: true,
       lock: "ACCESS EXCLUSIVE",
+      alsoLocks: liveParentLock(d, l),
       hazards: [],
       ...(replacement ? { dependsOnValid: replacement.name, precondition: whenValid(d, replacement.name), keptReason: `superseded by ${replacement.name}, kept until that constraint is valid` } : {}),
     });
   }
+}
+
+/**
+ * The referenced table's lock for adding or dropping a foreign key (adding takes
+ * SHARE ROW EXCLUSIVE on it, dropping ACCESS EXCLUSIVE), so apply takes it before the
+ * table's own; a self-reference needs nothing more.
+ */
+function parentLock(d: TableDiff, ref: { readonly schema: string; readonly table: string }, mode: LockMode): PlanStep["alsoLocks"] {
+  const key = `${ref.schema}.${ref.table}`;
+  return key === d.key ? [] : [{ table: key, mode }];
+}
+
+function liveParentLock(d: TableDiff, l: { readonly type: string; readonly foreignKey?: { readonly refSchema: string; readonly refTable: string } }): PlanStep["alsoLocks"] {
+  return l.type === "f" && l.foreignKey ? parentLock(d, { schema: l.foreignKey.refSchema, table: l.foreignKey.refTable }, "ACCESS EXCLUSIVE") : [];
 }
