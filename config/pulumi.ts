@@ -1,7 +1,8 @@
 /**
  * Reads the project's keys from the running Pulumi program into the shape
- * parseStackConfig takes. The password's value is not read here: the program takes
- * it with `requireSecret`, so it stays an Output marked secret.
+ * parseStackConfig takes. Secret values are not kept here (only whether they are set
+ * as secrets): the program takes them with `requireSecret`, so they stay Outputs
+ * marked secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "./errors";

@@ -1,0 +1,4 @@
+// The program for stack "staging" under mocks; one stack per file (the runtime is process-global).
+import { programChecks } from "./program-checks";
+
+programChecks("staging");
