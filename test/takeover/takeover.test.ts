@@ -94,6 +94,10 @@ describe.each(pgServers())("take-over on $name", (server) => {
       expect(blocked?.rows.join(" ")).toContain(anomaly.id);
       const con = await c.query("select convalidated from pg_constraint where conname = 'tasks_assigned_to_ve_tenant_fkey'");
       expect(con.rows[0].convalidated).toBe(false);
+      // The old single-column key it supersedes stays until the replacement validates.
+      expect(first.kept.map((k) => k.object)).toContain("constraint tasks_assigned_to_ve_fkey on public.tasks");
+      const old = await c.query("select 1 from pg_constraint where conname = 'tasks_assigned_to_ve_fkey'");
+      expect(old.rowCount).toBe(1);
       // Still enforced for new rows: another customer's agent is refused.
       const insert = c.query("insert into public.tasks (customer_id, title, assigned_to_ve) values ($1, 'x', $2)", [
         anomaly.customerId,
