@@ -1,4 +1,4 @@
-/** docs/cli.md and the README draft keep up with the commands: every command and flag is documented. */
+/** docs/cli.md and the README keep up with the commands: every command and flag is documented. */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { COMMANDS } from "../../cli/main";
 
 const repo = path.resolve(__dirname, "../..");
 const cliDoc = fs.readFileSync(path.join(repo, "docs", "cli.md"), "utf8");
-const readme = fs.readFileSync(path.join(repo, "docs", "README.draft.md"), "utf8");
+const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { bin: Record<string, string>; scripts: Record<string, string> };
 
 describe("documentation", () => {
