@@ -1,13 +1,14 @@
 /**
  * Reads the live catalog of the managed schemas in a fixed number of queries (one per
- * object kind, whatever the number of tables), inside one read-only snapshot.
+ * object kind, whatever the number of tables), inside one read-only snapshot, sent
+ * together as one round trip.
  *
  * `search_path` is set to the managed schemas while reading, because `pg_get_expr`
  * qualifies a name only when it is not visible on the path; normalize.ts reads the
  * declared expressions back under the equivalent path, so both print alike.
  */
 import { createHash } from "node:crypto";
-import type { Client } from "pg";
+import type { Client, QueryResult, QueryResultRow } from "pg";
 import type {
   Catalog,
   CatalogColumn,
@@ -20,7 +21,8 @@ import type {
   CatalogTrigger,
 } from "./catalog-types";
 import { withClient, type Db } from "./connection";
-import { searchPathValue, tableKey } from "./sql";
+import { quoteLiteral, searchPathValue, tableKey } from "./sql";
+import { absentPayload, fingerprintPayload, tablePayload } from "./fingerprint-payload";
 import * as Q from "./introspect-queries";
 
 type Grouped<T> = Map<string, T[]>;
@@ -53,31 +55,59 @@ function triggerShape(tgtype: number): Pick<CatalogTrigger, "timing" | "events" 
   };
 }
 
-function sortPrivileges(p: readonly CatalogPrivilege[]): CatalogPrivilege[] {
-  return [...p].sort((a, b) => (a.grantee + a.privilege).localeCompare(b.grantee + b.privilege));
+// The same order as `localeCompare` (default locale) always gave, which the grant diff's
+// step order follows; one collator per introspection instead of a lookup per comparison,
+// and keys built once. (Not a module-level constant: Pulumi cannot serialize a native
+// Intl object captured by the providers' closures.)
+function privilegeSorter(): (p: readonly CatalogPrivilege[]) => CatalogPrivilege[] {
+  const collator = new Intl.Collator();
+  return (p) => {
+    if (p.length < 2) return [...p];
+    const keyed = p.map((x) => ({ x, k: x.grantee + x.privilege }));
+    keyed.sort((a, b) => collator.compare(a.k, b.k));
+    return keyed.map((e) => e.x);
+  };
 }
 
 /** Reads the catalog using an already connected client (see `introspect`). */
 export async function introspectWith(client: Client, schemas: readonly string[]): Promise<Catalog> {
-  await client.query("begin isolation level repeatable read read only");
+  // One multi-statement simple query: one round trip for the whole snapshot, and the
+  // server computes each result while the client is still parsing the previous one.
+  // The simple protocol takes no parameters, so the schemas go in as a quoted literal.
+  const s = `array[${schemas.map(quoteLiteral).join(", ")}]::text[]`;
+  const statements = [
+    "begin isolation level repeatable read read only",
+    `set local search_path = ${searchPathValue(schemas)}`,
+    Q.INFO,
+    Q.SCHEMAS(s),
+    Q.TABLES(s),
+    Q.COLUMNS(s),
+    Q.constraints(s),
+    Q.INDEXES(s),
+    Q.POLICIES(s),
+    Q.TRIGGERS(s),
+    Q.FUNCTIONS(s),
+    Q.EXTENSIONS,
+    Q.ROLES,
+    "commit",
+  ];
   try {
-    await client.query(`set local search_path = ${searchPathValue(schemas)}`);
-    const args = [schemas as string[]];
-    const info = (await client.query<Q.InfoRow>(Q.INFO)).rows[0];
+    const results = (await client.query(statements.join(";\n"))) as unknown as QueryResult[];
+    if (!Array.isArray(results) || results.length !== statements.length) throw new Error(`introspection returned ${Array.isArray(results) ? results.length : 1} results, expected ${statements.length}`);
+    const sortPrivileges = privilegeSorter();
+    const rows = <R extends QueryResultRow>(i: number): R[] => (results[i] as QueryResult<R>).rows;
+    const info = rows<Q.InfoRow>(2)[0];
     const version = Number(info.version);
-    const [present, tables, columns, constraints, indexes, policies, triggers, functions, extensions, roles] = [
-      (await client.query<{ nspname: string }>(Q.SCHEMAS, args)).rows,
-      (await client.query<Q.TableRow>(Q.TABLES, args)).rows,
-      (await client.query<Q.ColumnRow>(Q.COLUMNS, args)).rows,
-      (await client.query<Q.ConstraintRow>(Q.constraints(version), args)).rows,
-      (await client.query<Q.IndexRow>(Q.INDEXES, args)).rows,
-      (await client.query<Q.PolicyRow>(Q.POLICIES, args)).rows,
-      (await client.query<Q.TriggerRow>(Q.TRIGGERS, args)).rows,
-      (await client.query<Q.FunctionRow>(Q.FUNCTIONS, args)).rows,
-      (await client.query<{ extname: string }>(Q.EXTENSIONS)).rows,
-      (await client.query<Q.RoleRow>(Q.ROLES)).rows,
-    ];
-    await client.query("commit");
+    const present = rows<{ nspname: string }>(3);
+    const tables = rows<Q.TableRow>(4);
+    const columns = rows<Q.ColumnRow>(5);
+    const constraints = rows<Q.ConstraintRow>(6);
+    const indexes = rows<Q.IndexRow>(7);
+    const policies = rows<Q.PolicyRow>(8);
+    const triggers = rows<Q.TriggerRow>(9);
+    const functions = rows<Q.FunctionRow>(10);
+    const extensions = rows<{ extname: string }>(11);
+    const roles = rows<Q.RoleRow>(12);
 
     const cols = group(columns, (r): CatalogColumn => ({
       name: r.name,
@@ -219,15 +249,8 @@ export function catalogFingerprint(catalog: Catalog, scope: FingerprintScope | r
   const keys = s.tables ? [...s.tables].sort() : [...byKey.keys()].sort();
   const tables = keys.map((k) => {
     const t = byKey.get(k);
-    if (!t) return { key: k, absent: true };
-    const { estimatedRows: _ignored, ...rest } = t;
-    void _ignored;
-    return { key: k, ...rest };
+    return t ? tablePayload(k, t) : absentPayload(k);
   });
-  const global = s.global ?? true;
-  const payload = {
-    tables,
-    ...(global ? { functions: catalog.functions, extensions: catalog.extensions, schemas: catalog.schemas } : {}),
-  };
-  return createHash("sha256").update(stableStringify(payload)).digest("hex");
+  const payload = fingerprintPayload(catalog, tables, s.global ?? true);
+  return createHash("sha256").update(payload).digest("hex");
 }

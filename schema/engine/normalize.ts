@@ -16,7 +16,7 @@
  * that record failures instead of aborting, so a bad expression is reported with
  * the declaration it came from.
  */
-import type { Client } from "pg";
+import type { Client, QueryResult } from "pg";
 import type { SchemaModel, TableDecl } from "../model/types";
 import type { Catalog } from "./catalog-types";
 import { dollarQuote, quoteIdent, quoteLiteral, searchPathValue, tableKey } from "./sql";
@@ -80,6 +80,28 @@ function signature(t: TableDecl): string {
   return JSON.stringify(t.columns.map((c) => [c.name, c.type]));
 }
 
+const WORD = /^\w+$/;
+
+/**
+ * Whether `name` occurs in `text` as a whole word (what `\b<name>\b` tests). For a
+ * name made of word characters that is the same as being one of the text's maximal
+ * word runs, so each text is split into words once (cached) instead of compiling a
+ * regular expression per table and scanning all expression text with each: at 1,000
+ * tables that was a million-table-name scan. Other names keep the regular expression.
+ */
+function wordTester(): (name: string, text: string) => boolean {
+  const words = new Map<string, ReadonlySet<string>>();
+  return (name, text) => {
+    if (!WORD.test(name)) return new RegExp(`\\b${name}\\b`).test(text);
+    let set = words.get(text);
+    if (!set) {
+      set = new Set(text.match(/\w+/g) ?? []);
+      words.set(text, set);
+    }
+    return set.has(name);
+  };
+}
+
 /** Wraps a statement so its failure is recorded under `id` instead of aborting the batch. */
 function guarded(id: number, statement: string): string {
   const body = `begin execute ${quoteLiteral(statement)}; exception when others then insert into pg_temp.ve_norm_err values (${id}, sqlerrm); end`;
@@ -125,17 +147,33 @@ select substr(a.attname, 2)::int, pg_get_expr(d.adbin, d.adrelid)
 interface RunResult {
   readonly exprs: Map<number, string>;
   readonly errors: Map<number, string>;
+  /** Normalisation policies that read a declared table by its qualified name (see qualifiedReferences). */
+  readonly refs: readonly { readonly id: number; readonly rel: string }[];
 }
 
-async function run(client: Client, statements: readonly string[]): Promise<RunResult> {
-  for (let i = 0; i < statements.length; i += BATCH) await client.query(statements.slice(i, i + BATCH).join("\n"));
+/**
+ * Runs the statements and reads back the results, in as few round trips as the batch
+ * size allows: `head` goes in front of the first batch, and the read-back queries
+ * after the last, as one multi-statement simple query (its last results are theirs).
+ */
+async function run(client: Client, statements: readonly string[], head: readonly string[], refsSql: string): Promise<RunResult> {
+  const tail = [`${READBACK};`, "select id, message from pg_temp.ve_norm_err;", "truncate pg_temp.ve_norm_err;", `${refsSql};`];
+  const batches: (readonly string[])[] = [];
+  for (let i = 0; i < statements.length; i += BATCH) batches.push(statements.slice(i, i + BATCH));
+  if (batches.length === 0) batches.push([]);
+  let results: QueryResult[] = [];
+  for (let k = 0; k < batches.length; k++) {
+    const text = [...(k === 0 ? head : []), ...batches[k], ...(k === batches.length - 1 ? tail : [])].join("\n");
+    const r = (await client.query(text)) as unknown as QueryResult | QueryResult[];
+    results = Array.isArray(r) ? r : [r];
+  }
+  if (results.length < tail.length) throw new Error(`normalisation read-back returned ${results.length} results, expected at least ${tail.length}`);
+  const [readback, errs, , refs] = results.slice(-tail.length) as [QueryResult<{ id: number; expr: string }>, QueryResult<{ id: number; message: string }>, QueryResult, QueryResult<{ id: number; rel: string }>];
   const exprs = new Map<number, string>();
-  for (const r of (await client.query<{ id: number; expr: string }>(READBACK)).rows) exprs.set(r.id, r.expr);
+  for (const r of readback.rows) exprs.set(r.id, r.expr);
   const errors = new Map<number, string>();
-  for (const r of (await client.query<{ id: number; message: string }>("select id, message from pg_temp.ve_norm_err")).rows)
-    if (!errors.has(r.id)) errors.set(r.id, r.message);
-  await client.query("truncate pg_temp.ve_norm_err");
-  return { exprs, errors };
+  for (const r of errs.rows) if (!errors.has(r.id)) errors.set(r.id, r.message);
+  return { exprs, errors, refs: refs.rows };
 }
 
 /**
@@ -146,12 +184,16 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
   const out = { defaults: new Map<string, string>(), checks: new Map<string, string>(), predicates: new Map<string, string>(), using: new Map<string, string>(), withCheck: new Map<string, string>() };
   const jobs = jobsOf(model);
   const problems: string[] = [];
-  await client.query("begin");
-  try {
-    await client.query(`set local search_path = ${searchPathValue(["pg_temp", ...model.schemas])}`);
+  // Sent with the first batch (run), so the whole normalisation is usually two round trips.
+  const head = [
+    "begin;",
+    `set local search_path = ${searchPathValue(["pg_temp", ...model.schemas])};`,
     // Declared functions are created unchecked so that policies may call them before they exist live.
-    await client.query("set local check_function_bodies = off");
-    await client.query("create temp table ve_norm_err (id int, message text)");
+    "set local check_function_bodies = off;",
+    "create temp table ve_norm_err (id int, message text);",
+  ];
+  const refsSql = qualifiedReferencesSql(model);
+  try {
 
     let nextId = 1;
     const prelude: string[] = [];
@@ -169,13 +211,16 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
 
     // One representative temp table per column signature, plus real-named ones for declared
     // tables that some expression may mention, so subqueries resolve to declared columns.
+    const mentions = wordTester();
+    // One signature per table, not one per job (a table has several expressions).
+    const sigOf = new Map(model.tables.map((t) => [t, signature(t)]));
     const sigs = new Map<string, string>();
     const tableFailed = new Map<number, string>();
     const shadows: string[] = [];
     const allExprText = jobs.filter((j) => j.kind !== "default").map((j) => j.expr).join("\n");
     const realShadows = new Set<string>();
     for (const t of model.tables) {
-      const sig = signature(t);
+      const sig = sigOf.get(t) ?? signature(t);
       if (!sigs.has(sig)) {
         const rep = `${REP_PREFIX}${sigs.size}`;
         sigs.set(sig, rep);
@@ -183,7 +228,7 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
         tableFailed.set(nextId, rep);
         shadows.push(guarded(nextId++, createShadow(rep, t)));
       }
-      if (!realShadows.has(t.name) && new RegExp(`\\b${t.name}\\b`).test(allExprText)) {
+      if (!realShadows.has(t.name) && mentions(t.name, allExprText)) {
         realShadows.add(t.name);
         shadows.push(guarded(nextId++, createShadow(t.name, t)));
       }
@@ -194,8 +239,8 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
     let defaultsCount = 0;
     for (const job of jobs) {
       // An expression naming its own table must run on a table of that name.
-      const own = job.table && new RegExp(`\\b${job.table.name}\\b`).test(job.expr);
-      const rep = job.table ? (own ? job.table.name : (sigs.get(signature(job.table)) ?? "")) : "";
+      const own = job.table && mentions(job.table.name, job.expr);
+      const rep = job.table ? (own ? job.table.name : (sigs.get(sigOf.get(job.table) ?? signature(job.table)) ?? "")) : "";
       const key = job.kind === "default" ? `default|${job.type}|${job.expr}` : `${job.kind}|${rep}|${job.expr}`;
       const seen = byKey.get(key);
       if (seen) {
@@ -211,7 +256,7 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
       }
       stmts.push(guarded(id, jobStatement(job, id, rep, defaultsTables[defaultsTables.length - 1] ?? "")));
     }
-    const first = await run(client, stmts);
+    const first = await run(client, stmts, head, refsSql);
 
     for (const [id, message] of first.errors) {
       const decl = preludeDecl.get(id);
@@ -231,7 +276,7 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
       }
       const expr = first.exprs.get(id);
       if (expr === undefined) continue;
-      if (rep.startsWith(REP_PREFIX) && new RegExp(`\\b${rep}\\b`).test(expr)) {
+      if (rep.startsWith(REP_PREFIX) && mentions(rep, expr)) {
         for (const j of group) {
           const t = j.table as TableDecl;
           if (!realShadows.has(t.name)) {
@@ -246,8 +291,10 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
       }
       for (const j of group) out[mapFor(j.kind)].set(j.resultKey, expr);
     }
+    let last = first;
     if (againStmts.length > 0) {
-      const second = await run(client, againStmts);
+      const second = await run(client, againStmts, [], refsSql);
+      last = second;
       for (const { job, id } of again) {
         const err = second.errors.get(id);
         const expr = second.exprs.get(id);
@@ -255,7 +302,7 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
         else if (expr !== undefined) out[mapFor(job.kind)].set(job.resultKey, expr);
       }
     }
-    problems.push(...(await qualifiedReferences(client, model, [...byKey.values()].map((g) => ({ id: g.id, jobs: g.jobs })).concat(again.map((a) => ({ id: a.id, jobs: [a.job] }))))));
+    problems.push(...qualifiedReferences(last.refs, [...byKey.values()].map((g) => ({ id: g.id, jobs: g.jobs })).concat(again.map((a) => ({ id: a.id, jobs: [a.job] })))));
   } finally {
     await client.query("rollback").catch(() => undefined);
   }
@@ -268,16 +315,16 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
  * table here, not the declared shadow, and PostgreSQL prints the reference
  * qualified here but unqualified in the live catalog: it would differ forever.
  */
-async function qualifiedReferences(client: Client, model: SchemaModel, groups: readonly { id: number; jobs: readonly Job[] }[]): Promise<string[]> {
-  const declared = model.tables.map((t) => `${t.schema}.${t.name}`);
-  const { rows } = await client.query<{ id: number; rel: string }>(
-    `select substr(p.polname, 2)::int as id, n.nspname || '.' || c.relname as rel
+function qualifiedReferencesSql(model: SchemaModel): string {
+  const declared = model.tables.map((t) => quoteLiteral(`${t.schema}.${t.name}`));
+  return `select substr(p.polname, 2)::int as id, n.nspname || '.' || c.relname as rel
        from pg_policy p
        join pg_depend d on d.classid = 'pg_policy'::regclass and d.objid = p.oid and d.refclassid = 'pg_class'::regclass
        join pg_class c on c.oid = d.refobjid join pg_namespace n on n.oid = c.relnamespace
-      where p.polname ~ '^n[0-9]+$' and n.nspname || '.' || c.relname = any($1)`,
-    [declared],
-  );
+      where p.polname ~ '^n[0-9]+$' and n.nspname || '.' || c.relname = any(array[${declared.join(", ")}]::text[])`;
+}
+
+function qualifiedReferences(rows: RunResult["refs"], groups: readonly { id: number; jobs: readonly Job[] }[]): string[] {
   const byId = new Map(groups.map((g) => [g.id, g.jobs]));
   return rows.flatMap((r) => (byId.get(r.id) ?? []).map((j) => `${j.declaration}: refers to ${r.rel} with its schema; write ${r.rel.split(".")[1]} unqualified so the declared table is meant`));
 }

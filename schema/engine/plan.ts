@@ -77,13 +77,20 @@ async function planWith(client: Client, model: SchemaModel, opts: PlanOptions): 
   const includeGlobal = opts.includeGlobal ?? opts.tables === undefined;
   const scope = scopeOf(model, opts.tables);
   const liveByKey = new Map(catalog.tables.map((t) => [tableKey(t.schema, t.name), t]));
-  const existing = scope.flatMap((t) => {
+  // Only diff/columns.ts reads the row facts: whether a table lacking a declared column
+  // holds rows (addColumn) and whether an undeclared column holds values (dropUndeclared).
+  // A table whose columns match its declaration is not probed: opening every relation
+  // costs a round trip per batch and a relation open per table for answers nobody reads.
+  const toProbe = scope.flatMap((t) => {
     const live = liveByKey.get(tableKey(t.schema, t.name));
     if (!live) return [];
+    const liveNames = new Set(live.columns.map((c) => c.name));
     const declared = new Set(t.columns.map((c) => c.name));
-    return [{ live, undeclared: live.columns.filter((c) => !declared.has(c.name)).map((c) => c.name) }];
+    const undeclared = live.columns.filter((c) => !declared.has(c.name)).map((c) => c.name);
+    const lacksDeclared = t.columns.some((c) => !liveNames.has(c.name));
+    return undeclared.length > 0 || lacksDeclared ? [{ live, undeclared }] : [];
   });
-  const rows = await probeRows(client, existing);
+  const rows = await probeRows(client, toProbe);
   const ctx: DiffContext = { model, normalized, rows, allowDataLoss: new Set(opts.allowDataLoss ?? []), managedRoles: managedRoles(model), currentUser: catalog.currentUser, serverVersion: catalog.serverVersion };
 
   const order = orderTables(scope);

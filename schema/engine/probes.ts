@@ -5,13 +5,23 @@
  * timeout so a plan never hangs on a huge table; an unanswered question leaves the
  * decision to the step's precondition at apply time.
  */
-import type { Client } from "pg";
+import type { Client, QueryResult, QueryResultRow } from "pg";
 import type { CatalogTable } from "./catalog-types";
 import type { RowFacts, Validation } from "./diff/context";
 import { qualifiedName, quoteIdent, tableKey } from "./sql";
 
 const BATCH = 200;
 const PROBE_TIMEOUT = "60s";
+
+// One round trip for the transaction and its timeout; savepoint, probe and release go
+// together too (a failed probe skips the rest of its query, and the catch rolls back).
+const BEGIN = `begin read only; set local statement_timeout = '${PROBE_TIMEOUT}'`;
+
+/** Result `i` of a multi-statement simple query. */
+function lastResult<R extends QueryResultRow>(r: unknown, i: number): QueryResult<R> {
+  if (!Array.isArray(r) || r.length <= i) throw new Error("expected one result per statement");
+  return r[i] as QueryResult<R>;
+}
 
 interface Question {
   readonly key: string;
@@ -30,18 +40,15 @@ export async function probeRows(client: Client, tables: readonly { live: Catalog
   const nonEmptyTables = new Set<string>();
   const nonEmptyColumns = new Set<string>();
   if (qs.length === 0) return { nonEmptyTables, nonEmptyColumns };
-  await client.query("begin read only");
+  await client.query(BEGIN);
   try {
-    await client.query(`set local statement_timeout = '${PROBE_TIMEOUT}'`);
     for (let i = 0; i < qs.length; i += BATCH) {
       const chunk = qs.slice(i, i + BATCH);
-      await client.query("savepoint probe");
       try {
-        const row = (await client.query<Record<string, boolean>>(`select ${chunk.map((q, k) => `${q.sql} as p${k}`).join(",\n ")}`)).rows[0];
+        const row = lastResult<Record<string, boolean>>(await client.query(`savepoint probe; select ${chunk.map((q, k) => `${q.sql} as p${k}`).join(",\n ")}; release savepoint probe`), 1).rows[0];
         chunk.forEach((q, k) => {
           if (row[`p${k}`]) (q.kind === "table" ? nonEmptyTables : nonEmptyColumns).add(q.key);
         });
-        await client.query("release savepoint probe");
       } catch {
         // Unanswered (e.g. timed out on a huge table): assume values are there, so nothing is dropped.
         await client.query("rollback to savepoint probe");
@@ -63,18 +70,21 @@ export interface Violations {
 export async function probeViolations(client: Client, validations: readonly Validation[]): Promise<(Violations | undefined)[]> {
   if (validations.length === 0) return [];
   const out: (Violations | undefined)[] = [];
-  await client.query("begin read only");
+  await client.query(BEGIN);
   try {
-    await client.query(`set local statement_timeout = '${PROBE_TIMEOUT}'`);
+    // The previous probe's savepoint is released in the next probe's round trip (the
+    // final rollback ends the last one): one round trip per constraint rows comply with.
+    let release = "";
     for (const v of validations) {
-      await client.query("savepoint probe");
       try {
-        const count = (await client.query<{ n: number }>(v.countSql)).rows[0].n;
-        const rows = count > 0 ? (await client.query<{ row: string }>(v.violationsSql)).rows.map((r) => r.row) : [];
+        const r = await client.query(`${release}savepoint probe; ${v.countSql}`);
+        const count = lastResult<{ n: number }>(r, release ? 2 : 1).rows[0].n;
+        release = "release savepoint probe; ";
+        const rows = count > 0 ? (await client.query<{ row: string }>(v.violationsSql)).rows.map((row) => row.row) : [];
         out.push({ rows, count });
-        await client.query("release savepoint probe");
       } catch {
-        await client.query("rollback to savepoint probe");
+        await client.query("rollback to savepoint probe; release savepoint probe");
+        release = "";
         out.push(undefined);
       }
     }
