@@ -27,7 +27,7 @@ import { orderTables } from "./order";
 import type { BlockedConstraint, DriftItem, KeptObject, Plan, PlanStep } from "./plan-types";
 import { probeRows, probeViolations } from "./probes";
 import { qualifiedName, tableKey } from "./sql";
-import { groupSteps, onlineStep, type GroupChange } from "./steps";
+import { groupSteps, onlineStep, type GroupChange, type LooseStep } from "./steps";
 
 export interface PlanOptions {
   readonly platform: "supabase" | "postgres";
@@ -136,8 +136,20 @@ async function planWith(client: Client, model: SchemaModel, opts: PlanOptions): 
   const global = includeGlobal ? diffGlobal(model, catalog) : { pre: [], post: [], drift: [], kept: [] };
   const steps: PlanStep[] = [...global.pre];
   for (const d of diffs) {
-    steps.push(...d.pre.map((s) => onlineStep(d.key, s)));
-    steps.push(...groupSteps(d.key, [...d.group, ...(extraGroup.get(d) ?? [])], d.live !== undefined));
+    const changes = [...d.group, ...(extraGroup.get(d) ?? [])];
+    const onNewColumns = indexesOnNewColumns(d);
+    if (onNewColumns.size === 0) {
+      steps.push(...d.pre.map((s) => onlineStep(d.key, s)));
+      steps.push(...groupSteps(d.key, changes, d.live !== undefined));
+    } else {
+      // An index over a column this plan adds can only be built once the column exists:
+      // the columns commit first, the index is built concurrently, then the rest.
+      const late = (s: LooseStep) => onNewColumns.has(s.object);
+      steps.push(...d.pre.filter((s) => !late(s)).map((s) => onlineStep(d.key, s)));
+      steps.push(...groupSteps(d.key, changes.filter((c) => c.phase <= PHASE.columns), true));
+      steps.push(...d.pre.filter(late).map((s) => onlineStep(d.key, s)));
+      steps.push(...groupSteps(d.key, changes.filter((c) => c.phase > PHASE.columns), true));
+    }
     steps.push(...(validationSteps.get(d) ?? []));
   }
   for (const d of diffs) {
@@ -194,4 +206,13 @@ function undeclaredTables(model: SchemaModel, catalog: Catalog, consent: Readonl
 /** Plans the changes that converge the database to the model. Reads only. */
 export async function plan(db: Db | Client, model: SchemaModel, opts: PlanOptions): Promise<Plan> {
   return withClient(db, (c) => planWith(c, model, opts));
+}
+
+/** Objects (`index <name> on <table>`) of the indexes and keys of an existing table that use columns it does not have yet. */
+function indexesOnNewColumns(d: TableDiff): Set<string> {
+  if (!d.live) return new Set();
+  const live = new Set(d.live.columns.map((c) => c.name));
+  const usesNew = (columns: readonly string[]) => columns.some((c) => !live.has(c));
+  const names = [...d.decl.indexes, ...d.decl.uniques, d.decl.primaryKey].filter((i) => usesNew(i.columns)).map((i) => i.name);
+  return new Set(names.map((n) => `index ${n} on ${d.key}`));
 }
