@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { apply, plan, renderPlan, type Plan, type PlanStep } from "../../schema/engine";
+import { apply, plan, renderPlan, TABLE_LOCK_TIMEOUT_MS, type Plan, type PlanStep } from "../../schema/engine";
 import type { TableDecl } from "../../schema/model/types";
 import { createTestDatabase, pgServers, type TestDatabase } from "../support/db";
 import { col, converge, exec, model, PG, prepare, stepsOf, tenantTable } from "./support";
@@ -44,7 +44,7 @@ describe.each(pgServers())("hazards on $name", (server) => {
     const p = await plan(db.config, m, PG);
     const [step] = withHazard(p, "LONG_LOCK");
     expect(step.hazards.map((h) => h.kind).sort()).toEqual(["LONG_LOCK", "TABLE_REWRITE"]);
-    expect(step).toMatchObject({ transactional: true, lockMode: "ACCESS EXCLUSIVE", lockTimeoutMs: 100, statementTimeoutMs: 30_000 });
+    expect(step).toMatchObject({ transactional: true, lockMode: "ACCESS EXCLUSIVE", lockTimeoutMs: TABLE_LOCK_TIMEOUT_MS, statementTimeoutMs: 30_000 });
     await apply(db.config, p);
     expect(stepsOf(await plan(db.config, m, PG))).toEqual([]);
   });
