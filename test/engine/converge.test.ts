@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { plan, renderSchemaSql } from "../../schema/engine";
 import { platformSchema } from "../../schema/app";
-import { createTestDatabase, pgServers, type TestDatabase } from "../support/db";
+import { pgServers } from "../support/db";
 import { expressionsModel } from "./fixtures";
-import { converge, exec, PG, prepare, stepsOf } from "./support";
+import { converge, exec, PG, preparedDatabases, stepsOf } from "./support";
 
 describe.each(pgServers())("convergence on $name", (server) => {
-  const dbs: TestDatabase[] = [];
-  const fresh = async (): Promise<TestDatabase> => {
-    const db = await createTestDatabase(server, "eng");
-    dbs.push(db);
-    await prepare(db);
-    return db;
-  };
-  beforeAll(() => undefined);
-  afterAll(async () => {
-    for (const db of dbs) await db.drop();
-  });
+  const fresh = preparedDatabases(server);
 
   it("creates the platform schema from empty, and a second plan is empty", async () => {
     const db = await fresh();

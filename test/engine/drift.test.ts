@@ -1,25 +1,16 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, ModelExpressionError, plan, renderPlan } from "../../schema/engine";
 import type { SchemaModel } from "../../schema/model/types";
-import { createTestDatabase, pgServers, type TestDatabase } from "../support/db";
+import { pgServers } from "../support/db";
 import { expressionsModel } from "./fixtures";
-import { converge, exec, PG, prepare, stepsOf } from "./support";
+import { converge, exec, PG, preparedDatabases, stepsOf } from "./support";
 
 function withPolicyUsing(m: SchemaModel, sql: string): SchemaModel {
   return { ...m, tables: m.tables.map((t) => (t.name !== "things" ? t : { ...t, policies: t.policies.map((p) => (p.name === "things_select" ? { ...p, using: { sql } } : p)) })) };
 }
 
 describe.each(pgServers())("drift and bad declarations on $name", (server) => {
-  const dbs: TestDatabase[] = [];
-  const fresh = async (): Promise<TestDatabase> => {
-    const db = await createTestDatabase(server, "eng");
-    dbs.push(db);
-    await prepare(db);
-    return db;
-  };
-  afterAll(async () => {
-    for (const db of dbs) await db.drop();
-  });
+  const fresh = preparedDatabases(server);
 
   it("reports hand changes as drift, security drift flagged, and the plan repairs them", async () => {
     const db = await fresh();

@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, plan, renderPlan, TABLE_LOCK_TIMEOUT_MS, type Plan, type PlanStep } from "../../schema/engine";
 import type { TableDecl } from "../../schema/model/types";
-import { createTestDatabase, pgServers, type TestDatabase } from "../support/db";
-import { col, converge, exec, model, PG, prepare, stepsOf, tenantTable } from "./support";
+import { pgServers, type TestDatabase } from "../support/db";
+import { col, converge, exec, model, PG, preparedDatabases, stepsOf, tenantTable } from "./support";
 
 const CUSTOMER = "11111111-1111-1111-1111-111111111111";
 
@@ -13,18 +13,13 @@ function base(extra: Partial<TableDecl> = {}): TableDecl {
 const withHazard = (p: Plan, kind: string): PlanStep[] => p.steps.filter((s) => s.hazards.some((h) => h.kind === kind));
 
 describe.each(pgServers())("hazards on $name", (server) => {
-  const dbs: TestDatabase[] = [];
+  const prepared = preparedDatabases(server);
   const fresh = async (): Promise<TestDatabase> => {
-    const db = await createTestDatabase(server, "eng");
-    dbs.push(db);
-    await prepare(db);
+    const db = await prepared();
     await converge(db, model([base()]));
     await exec(db, `insert into public.items (customer_id, qty, note) values ('${CUSTOMER}', 1, 'a'), ('${CUSTOMER}', 2, null)`);
     return db;
   };
-  afterAll(async () => {
-    for (const db of dbs) await db.drop();
-  });
 
   it("INDEX_BUILD: a new index on an existing table is built concurrently, alone, with a cleanup", async () => {
     const db = await fresh();

@@ -1,9 +1,9 @@
 import { Client } from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { catalogFingerprint, currentFingerprint, introspect, plan } from "../../schema/engine";
-import { createTestDatabase, pgServers, type TestDatabase } from "../support/db";
+import { pgServers } from "../support/db";
 import { expressionsModel } from "./fixtures";
-import { converge, exec, model, PG, prepare, tenantTable } from "./support";
+import { converge, exec, model, PG, preparedDatabases, tenantTable } from "./support";
 
 /** Counts the statements sent through any pg Client while `fn` runs. */
 async function countQueries(fn: () => Promise<unknown>): Promise<number> {
@@ -25,16 +25,7 @@ async function countQueries(fn: () => Promise<unknown>): Promise<number> {
 const manyTables = (n: number) => model(Array.from({ length: n }, (_, i) => tenantTable(`t${String(i).padStart(3, "0")}`)));
 
 describe.each(pgServers())("introspection on $name", (server) => {
-  const dbs: TestDatabase[] = [];
-  const fresh = async (): Promise<TestDatabase> => {
-    const db = await createTestDatabase(server, "eng");
-    dbs.push(db);
-    await prepare(db);
-    return db;
-  };
-  afterAll(async () => {
-    for (const db of dbs) await db.drop();
-  });
+  const fresh = preparedDatabases(server);
 
   it("reads 5 or 50 tables in the same number of queries, and plans them in the same number too", async () => {
     const small = await fresh();

@@ -6,7 +6,8 @@ import type { Client } from "pg";
 import type { ColumnDecl, PolicyDecl, RoleDecl, SchemaModel, TableDecl } from "../../schema/model/types";
 import { apply, plan, type Plan, type PlanOptions } from "../../schema/engine";
 import { preparePlatform } from "../../schema/platform";
-import type { TestDatabase } from "../support/db";
+import { afterAll } from "vitest";
+import { createTestDatabase, type PgServer, type TestDatabase } from "../support/db";
 
 export const ROLES: readonly RoleDecl[] = [
   { name: "anon", origin: "platform", login: false, bypassRls: false, purpose: "API requests without a user" },
@@ -54,6 +55,20 @@ export function model(tables: readonly TableDecl[], extra: Partial<SchemaModel> 
 
 export async function prepare(db: TestDatabase): Promise<void> {
   await preparePlatform(db.config, "postgres");
+}
+
+/** Fresh databases for one describe block, prepared like Supabase and dropped after it. */
+export function preparedDatabases(server: PgServer, prefix = "eng"): () => Promise<TestDatabase> {
+  const dbs: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const db of dbs) await db.drop();
+  });
+  return async () => {
+    const db = await createTestDatabase(server, prefix);
+    dbs.push(db);
+    await prepare(db);
+    return db;
+  };
 }
 
 export const PG: Pick<PlanOptions, "platform"> = { platform: "postgres" };
