@@ -107,6 +107,8 @@ export interface Plan {
   readonly blocked: readonly BlockedConstraint[];
   readonly kept: readonly KeptObject[];
   readonly drift: readonly DriftItem[];
+  /** What the plan could not see, e.g. tenant rows hidden from a role without BYPASSRLS. */
+  readonly warnings?: readonly string[];
 }
 
 export interface StepResult {

@@ -179,7 +179,22 @@ async function planWith(client: Client, model: SchemaModel, opts: PlanOptions): 
     blocked,
     kept,
     drift,
+    warnings: rowVisibilityWarnings(catalog),
   };
+}
+
+/**
+ * A role without SUPERUSER or BYPASSRLS (e.g. the read-only role pull-request plans
+ * use) sees no rows of a table with forced RLS: undeclared columns would look empty
+ * and constraints unblocked. The plan says so instead of pretending.
+ */
+function rowVisibilityWarnings(catalog: Catalog): string[] {
+  const me = catalog.roles.find((r) => r.name === catalog.currentUser);
+  if (me?.superuser || me?.bypassRls) return [];
+  return [
+    `planned as ${catalog.currentUser}, which has neither SUPERUSER nor BYPASSRLS: row-level security hides tenant rows from it, ` +
+      "so columns that hold data and rows that block a constraint may not show here. Apply plans again as the applier.",
+  ];
 }
 
 /** Tables in the managed schemas the model does not declare: kept, or dropped with consent. */

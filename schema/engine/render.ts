@@ -40,6 +40,7 @@ function summary(plan: Plan): string[] {
     `Plan for database ${plan.database} (PostgreSQL ${Math.floor(plan.serverVersion / 10000)}), fingerprint ${plan.fingerprint.slice(0, 12)}`,
     `${plan.steps.length} steps over ${plan.scope.length} tables; hazards: ${hz}; ${plan.steps.filter(widens).length} widen access`,
     `${plan.blocked.length} blocked, ${plan.kept.length} kept, ${plan.drift.length} drifted (${plan.drift.filter((d) => d.security).length} security)`,
+    ...(plan.warnings ?? []).map((w) => `warning: ${w}`),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { Client } from "pg";
 import { describe, expect, it } from "vitest";
-import { catalogFingerprint, currentFingerprint, introspect, plan } from "../../schema/engine";
+import { catalogFingerprint, currentFingerprint, introspect, plan, renderPlan } from "../../schema/engine";
 import { pgServers } from "../support/db";
 import { expressionsModel } from "./fixtures";
 import { converge, exec, model, PG, preparedDatabases, tenantTable } from "./support";
@@ -74,5 +74,28 @@ describe.each(pgServers())("introspection on $name", (server) => {
     expect(await currentFingerprint(db.config, p)).not.toBe(p.fingerprint);
     // Only what the scope covers counts.
     expect(catalogFingerprint(await introspect(db.config, ["public"]), ["public.owners"])).toBe(a);
+  });
+});
+
+describe.each(pgServers())("planning as a role that cannot see every row, on $name", (server) => {
+  const fresh = preparedDatabases(server, "reader");
+
+  it("warns that tenant rows are hidden from it, and a BYPASSRLS role gets no warning", async () => {
+    const db = await fresh();
+    const m = model([tenantTable("things")]);
+    const asApplier = await converge(db, m);
+    expect(asApplier.warnings ?? []).toEqual([]);
+    const role = `reader_${db.name}`;
+    await exec(db, `create role ${role} login password 'pw'; grant pg_read_all_data to ${role}`);
+    try {
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = "pw";
+      const asReader = await plan({ connectionString: url.toString() }, m, PG);
+      expect(asReader.warnings?.join(" ")).toMatch(new RegExp(`planned as ${role}, which has neither SUPERUSER nor BYPASSRLS`));
+      expect(renderPlan(asReader, "markdown")).toContain("warning: planned as");
+    } finally {
+      await exec(db, `drop owned by ${role}; drop role ${role}`);
+    }
   });
 });
