@@ -157,14 +157,18 @@ function dropUndeclared(d: TableDiff, live: CatalogColumn): void {
   const object = `column ${live.name} on ${table}`;
   const byDecl = d.decl.allowDataLoss?.dropColumns?.includes(live.name) ?? false;
   d.driftItem(object, "(not declared)", live.type, false);
+  const drop = {
+    phase: PHASE.columns,
+    id: d.id("column", live.name, "drop"),
+    object,
+    action: "drop",
+    sql: `alter table ${tableRef(d.decl)} drop column ${quoteIdent(live.name)}`,
+    lock: "ACCESS EXCLUSIVE",
+  } as const;
   if (!d.ctx.rows.nonEmptyColumns.has(key)) {
+    // Empty when planned: dropped without consent, unless a value arrived before apply.
     d.change({
-      phase: PHASE.columns,
-      id: d.id("column", live.name, "drop"),
-      object,
-      action: "drop",
-      sql: `alter table ${tableRef(d.decl)} drop column ${quoteIdent(live.name)}`,
-      lock: "ACCESS EXCLUSIVE",
+      ...drop,
       hazards: [],
       precondition: {
         sql: `select ${rowKeyExpr(d.decl)} as row from ${tableRef(d.decl)} where ${quoteIdent(live.name)} is not null order by 1 limit 100`,
@@ -175,12 +179,7 @@ function dropUndeclared(d: TableDiff, live: CatalogColumn): void {
   }
   if (byDecl || d.ctx.allowDataLoss.has(key)) {
     d.change({
-      phase: PHASE.columns,
-      id: d.id("column", live.name, "drop"),
-      object,
-      action: "drop",
-      sql: `alter table ${tableRef(d.decl)} drop column ${quoteIdent(live.name)}`,
-      lock: "ACCESS EXCLUSIVE",
+      ...drop,
       consentKey: key,
       allowedByDeclaration: byDecl,
       hazards: [hazard.dataLoss(`Drops column ${live.name} of ${table} and every value it holds.`)],
