@@ -1,7 +1,8 @@
 /**
- * Reads the live catalog of the managed schemas in a fixed number of queries (one per
- * object kind, whatever the number of tables), inside one read-only snapshot, sent
- * together as one round trip.
+ * Reads the live catalog of the managed schemas in a fixed number of queries (tables
+ * with everything on them as one document each, then functions, extensions and
+ * roles, whatever the number of tables), inside one read-only snapshot, sent together
+ * as one round trip.
  *
  * `search_path` is set to the managed schemas while reading, because `pg_get_expr`
  * qualifies a name only when it is not visible on the path; normalize.ts reads the
@@ -9,64 +10,50 @@
  */
 import { createHash } from "node:crypto";
 import type { Client, QueryResult, QueryResultRow } from "pg";
-import type {
-  Catalog,
-  CatalogColumn,
-  CatalogConstraint,
-  CatalogFunction,
-  CatalogIndex,
-  CatalogPolicy,
-  CatalogPrivilege,
-  CatalogTable,
-  CatalogTrigger,
-} from "./catalog-types";
+import type { Catalog, CatalogColumn, CatalogFunction, CatalogPrivilege, CatalogTable } from "./catalog-types";
 import { withClient, type Db } from "./connection";
 import { quoteLiteral, searchPathValue, tableKey } from "./sql";
 import { absentPayload, fingerprintPayload, tablePayload } from "./fingerprint-payload";
 import * as Q from "./introspect-queries";
 
-type Grouped<T> = Map<string, T[]>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function group<R extends { schema: string; table: string }, T>(rows: readonly R[], map: (r: R) => T): Grouped<T> {
-  const out: Grouped<T> = new Map();
-  for (const r of rows) {
-    const k = tableKey(r.schema, r.table);
-    const list = out.get(k);
-    if (list) list.push(map(r));
-    else out.set(k, [map(r)]);
-  }
-  return out;
-}
-
-const FK_ACTIONS: Record<string, string> = { a: "no action", r: "restrict", c: "cascade", n: "set null", d: "set default" };
-const POLICY_COMMANDS: Record<string, CatalogPolicy["command"]> = { "*": "all", r: "select", a: "insert", w: "update", d: "delete" };
 const VOLATILITY: Record<string, CatalogFunction["volatility"]> = { i: "immutable", s: "stable", v: "volatile" };
-
-function triggerShape(tgtype: number): Pick<CatalogTrigger, "timing" | "events" | "forEach"> {
-  const events: string[] = [];
-  if (tgtype & 4) events.push("insert");
-  if (tgtype & 16) events.push("update");
-  if (tgtype & 8) events.push("delete");
-  if (tgtype & 32) events.push("truncate");
-  return {
-    forEach: tgtype & 1 ? "row" : "statement",
-    timing: tgtype & 64 ? "instead of" : tgtype & 2 ? "before" : "after",
-    events,
-  };
-}
 
 // The same order as `localeCompare` (default locale) always gave, which the grant diff's
 // step order follows; one collator per introspection instead of a lookup per comparison,
 // and keys built once. (Not a module-level constant: Pulumi cannot serialize a native
 // Intl object captured by the providers' closures.)
+// Most tables share an ACL, so the order is computed once per distinct list of keys.
 function privilegeSorter(): (p: readonly CatalogPrivilege[]) => CatalogPrivilege[] {
   const collator = new Intl.Collator();
+  const orders = new Map<string, readonly number[]>();
   return (p) => {
     if (p.length < 2) return [...p];
-    const keyed = p.map((x) => ({ x, k: x.grantee + x.privilege }));
-    keyed.sort((a, b) => collator.compare(a.k, b.k));
-    return keyed.map((e) => e.x);
+    const keys = p.map((x) => x.grantee + x.privilege);
+    const signature = keys.join("\u0000");
+    let order = orders.get(signature);
+    if (!order) {
+      order = keys.map((_, i) => i).sort((a, b) => collator.compare(keys[a], keys[b]));
+      orders.set(signature, order);
+    }
+    return order.map((i) => p[i]);
   };
+}
+
+/** Schema, then name, in code point order: what `order by nspname::text, relname::text` (collation "C") gives. */
+function byCodePoints(a: CatalogTable, b: CatalogTable): number {
+  return compareCodePoints(a.schema, b.schema) || compareCodePoints(a.name, b.name);
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  // UTF-16 code unit order is code point order unless a surrogate pair is involved;
+  // then Buffer.compare on UTF-8 bytes, which is code point order everywhere.
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  return a < b ? -1 : 1;
 }
 
 /** Reads the catalog using an already connected client (see `introspect`). */
@@ -81,11 +68,6 @@ export async function introspectWith(client: Client, schemas: readonly string[])
     Q.INFO,
     Q.SCHEMAS(s),
     Q.TABLES(s),
-    Q.COLUMNS(s),
-    Q.constraints(s),
-    Q.INDEXES(s),
-    Q.POLICIES(s),
-    Q.TRIGGERS(s),
     Q.FUNCTIONS(s),
     Q.EXTENSIONS,
     Q.ROLES,
@@ -99,91 +81,18 @@ export async function introspectWith(client: Client, schemas: readonly string[])
     const info = rows<Q.InfoRow>(2)[0];
     const version = Number(info.version);
     const present = rows<{ nspname: string }>(3);
-    const tables = rows<Q.TableRow>(4);
-    const columns = rows<Q.ColumnRow>(5);
-    const constraints = rows<Q.ConstraintRow>(6);
-    const indexes = rows<Q.IndexRow>(7);
-    const policies = rows<Q.PolicyRow>(8);
-    const triggers = rows<Q.TriggerRow>(9);
-    const functions = rows<Q.FunctionRow>(10);
-    const extensions = rows<{ extname: string }>(11);
-    const roles = rows<Q.RoleRow>(12);
+    const functions = rows<Q.FunctionRow>(5);
+    const extensions = rows<{ extname: string }>(6);
+    const roles = rows<Q.RoleRow>(7);
 
-    const cols = group(columns, (r): CatalogColumn => ({
-      name: r.name,
-      num: r.num,
-      type: r.type,
-      notNull: r.not_null,
-      ...(r.default_expr !== null ? { default: r.default_expr } : {}),
-      privileges: sortPrivileges(r.privileges),
-    }));
-    const cons = group(constraints, (r): CatalogConstraint => ({
-      name: r.name,
-      type: r.type,
-      columns: r.columns,
-      definition: r.definition,
-      validated: r.validated,
-      ...(r.check_expr !== null ? { check: r.check_expr } : {}),
-      ...(r.type === "f" && r.ref_schema !== null && r.ref_table !== null
-        ? {
-            foreignKey: {
-              refSchema: r.ref_schema,
-              refTable: r.ref_table,
-              refColumns: r.ref_columns ?? [],
-              onDelete: FK_ACTIONS[r.del_action] ?? r.del_action,
-              onUpdate: FK_ACTIONS[r.upd_action] ?? r.upd_action,
-              setColumns: r.set_columns ?? [],
-            },
-          }
-        : {}),
-      ...(r.index_name !== null ? { index: r.index_name } : {}),
-    }));
-    const idx = group(indexes, (r): CatalogIndex => ({
-      name: r.name,
-      valid: r.valid,
-      method: r.method,
-      columns: r.columns,
-      unique: r.is_unique,
-      primary: r.is_primary,
-      ...(r.predicate !== null ? { predicate: r.predicate } : {}),
-      ...(r.constraint_name !== null ? { constraint: r.constraint_name } : {}),
-      definition: r.definition,
-    }));
-    const pols = group(policies, (r): CatalogPolicy => ({
-      name: r.name,
-      command: POLICY_COMMANDS[r.cmd] ?? "all",
-      permissive: r.permissive,
-      roles: r.roles,
-      ...(r.using_expr !== null ? { using: r.using_expr } : {}),
-      ...(r.check_expr !== null ? { withCheck: r.check_expr } : {}),
-    }));
-    const trgs = group(triggers, (r): CatalogTrigger => ({
-      name: r.name,
-      ...triggerShape(r.tgtype),
-      functionSchema: r.function_schema,
-      functionName: r.function_name,
-      enabled: r.enabled !== "D",
-      definition: r.definition,
-    }));
-
-    const catalogTables: CatalogTable[] = tables.map((t) => {
-      const k = tableKey(t.schema, t.table);
-      return {
-        schema: t.schema,
-        name: t.table,
-        owner: t.owner,
-        ...(t.comment !== null ? { comment: t.comment } : {}),
-        rlsEnabled: t.rls_enabled,
-        rlsForced: t.rls_forced,
-        estimatedRows: Number(t.reltuples),
-        privileges: sortPrivileges(t.privileges),
-        columns: cols.get(k) ?? [],
-        constraints: cons.get(k) ?? [],
-        indexes: idx.get(k) ?? [],
-        policies: pols.get(k) ?? [],
-        triggers: trgs.get(k) ?? [],
-      };
+    // The documents are CatalogTable already (see Q.TABLES) but for the order of privileges.
+    const catalogTables = rows<Q.TableRow>(4).map(({ doc }) => {
+      const t = doc as Mutable<CatalogTable>;
+      t.privileges = sortPrivileges(t.privileges);
+      for (const c of t.columns) if (c.privileges.length > 1) (c as Mutable<CatalogColumn>).privileges = sortPrivileges(c.privileges);
+      return t as CatalogTable;
     });
+    catalogTables.sort(byCodePoints);
     const catalogFunctions: CatalogFunction[] = functions.map((f) => ({
       schema: f.schema,
       name: f.name,
