@@ -57,12 +57,15 @@ const customers: TableDecl = table("public.customers", {
   grants: [grant("authenticated").select(), backendGrant],
 });
 
+/** The schemas the synthetic model manages (known before the model is built, so the catalog read can start first). */
+export const SYNTHETIC_SCHEMAS: readonly string[] = ["public"];
+
 /** The declared schema with `n` tenant tables (validated by defineSchema; throws on a bad declaration). */
 export function syntheticModel(n: number): SchemaModel {
   const tables: TableDecl[] = [customers];
   for (let i = 1; i <= n; i++) tables.push(tenantTable(i));
   return defineSchema({
-    schemas: ["public"],
+    schemas: [...SYNTHETIC_SCHEMAS],
     roles: [
       role("anon", { origin: "platform", purpose: "API requests without a signed-in user." }),
       role("authenticated", { origin: "platform", purpose: "A signed-in customer; RLS admits it to its own rows." }),

@@ -3,7 +3,7 @@
  * rendering, and the schema as one SQL file.
  */
 export { introspect, catalogFingerprint, stableStringify, type FingerprintScope } from "./introspect";
-export { plan, type PlanOptions } from "./plan";
+export { plan, startPlan, type PlanOptions, type StartedPlan } from "./plan";
 export { renderPlan, type PlanFormat } from "./render";
 export { renderSchemaSql } from "./schema-sql";
 export { ModelExpressionError } from "./normalize";

@@ -18,9 +18,8 @@
  */
 import type { Client, QueryResult } from "pg";
 import type { SchemaModel, TableDecl } from "../model/types";
-import type { Catalog } from "./catalog-types";
 import { dollarQuote, quoteIdent, quoteLiteral, searchPathValue, tableKey } from "./sql";
-import { functionSignatureKey, createFunctionSql } from "./ddl-global";
+import { createFunctionSql } from "./ddl-global";
 
 export interface NormalizedModel {
   /** `schema.table.column` -> default as stored. */
@@ -102,9 +101,13 @@ function wordTester(): (name: string, text: string) => boolean {
   };
 }
 
-/** Wraps a statement so its failure is recorded under `id` instead of aborting the batch. */
-function guarded(id: number, statement: string): string {
-  const body = `begin execute ${quoteLiteral(statement)}; exception when others then insert into pg_temp.ve_norm_err values (${id}, sqlerrm); end`;
+/**
+ * Wraps a statement so its failure is recorded under `id` instead of aborting the
+ * batch; with `unless`, the statement runs only when that SQL condition is false.
+ */
+function guarded(id: number, statement: string, unless?: string): string {
+  const run = `execute ${quoteLiteral(statement)};`;
+  const body = `begin ${unless ? `if not (${unless}) then ${run} end if;` : run} exception when others then insert into pg_temp.ve_norm_err values (${id}, sqlerrm); end`;
   return `do ${dollarQuote(body, "ve")};`;
 }
 
@@ -180,7 +183,7 @@ async function run(client: Client, statements: readonly string[], head: readonly
  * Normalises (and so validates) every SQL expression of the model. Throws
  * ModelExpressionError naming each declaration PostgreSQL rejects.
  */
-export async function normalizeModel(client: Client, model: SchemaModel, catalog: Catalog): Promise<NormalizedModel> {
+export async function normalizeModel(client: Client, model: SchemaModel): Promise<NormalizedModel> {
   const out = { defaults: new Map<string, string>(), checks: new Map<string, string>(), predicates: new Map<string, string>(), using: new Map<string, string>(), withCheck: new Map<string, string>() };
   const jobs = jobsOf(model);
   const problems: string[] = [];
@@ -195,18 +198,18 @@ export async function normalizeModel(client: Client, model: SchemaModel, catalog
   const refsSql = qualifiedReferencesSql(model);
   try {
 
+    // What already exists is decided by the server, not by the catalog read: so this
+    // batch can be queued behind the catalog read before its results are back.
     let nextId = 1;
     const prelude: string[] = [];
     const preludeDecl = new Map<number, string>();
-    for (const schema of model.schemas)
-      if (!catalog.schemas.includes(schema)) prelude.push(guarded(nextId++, `create schema if not exists ${quoteIdent(schema)}`));
-    for (const ext of model.extensions)
-      if (!catalog.extensions.includes(ext)) prelude.push(guarded(nextId++, `create extension if not exists ${quoteIdent(ext)}`));
-    const liveFns = new Set(catalog.functions.map((f) => functionSignatureKey(f.schema, f.name, f.identityArgs.map((a) => a.type))));
+    for (const schema of model.schemas) prelude.push(guarded(nextId++, `create schema if not exists ${quoteIdent(schema)}`));
+    for (const ext of model.extensions) prelude.push(guarded(nextId++, `create extension if not exists ${quoteIdent(ext)}`));
     for (const f of model.functions) {
-      if (liveFns.has(functionSignatureKey(f.schema, f.name, f.args.map((a) => a.type)))) continue;
+      // A live function of the same signature is kept: the declared one may differ, and apply replaces it.
+      const signature = `${quoteIdent(f.schema)}.${quoteIdent(f.name)}(${f.args.map((a) => a.type).join(", ")})`;
       preludeDecl.set(nextId, `function ${f.schema}.${f.name}`);
-      prelude.push(guarded(nextId++, createFunctionSql(f)));
+      prelude.push(guarded(nextId++, createFunctionSql(f), `to_regprocedure(${quoteLiteral(signature)}) is not null`));
     }
 
     // One representative temp table per column signature, plus real-named ones for declared
