@@ -6,6 +6,7 @@ const verbose = process.argv.includes("--verbose");
 let main;
 try {
   require("tsx/cjs");
+  require("../schema/engine/preload-pg.ts");
   ({ main } = require("../cli/main.ts"));
 } catch (err) {
   // A missing dependency or a syntax error in the tree: one line, not tsx's minified source.

@@ -8,9 +8,11 @@
  * trips (every `Client.query` call, counted by wrapping the prototype before the engine
  * loads) and where the time went, per engine transaction (introspect, normalise, probes).
  */
+// First, as in bin/ve-infra.js: pg loads without pulling in Node 20's fetch.
+import "../../schema/engine/preload-pg";
 import pg from "pg";
-import { plan, renderPlan } from "../../schema/engine";
-import { syntheticModel } from "./synthetic";
+import { renderPlan, startPlan } from "../../schema/engine";
+import { SYNTHETIC_SCHEMAS, syntheticModel } from "./synthetic";
 
 interface QueryRecord {
   readonly label: string;
@@ -72,9 +74,17 @@ async function main(): Promise<void> {
   countQueries();
   // Module loading is measured by the parent as whole-process time minus these phases.
   const tLoaded = performance.now();
-  const model = syntheticModel(Number(arg("--tables")));
+  // As `ve-infra plan` does: the catalog read starts first and the model is built while the server works.
+  const started = await startPlan({ connectionString: arg("--url") }, SYNTHETIC_SCHEMAS);
+  let model;
+  try {
+    model = syntheticModel(Number(arg("--tables")));
+  } catch (e) {
+    await started.cancel();
+    throw e;
+  }
   const tModel = performance.now();
-  const p = await plan({ connectionString: arg("--url") }, model, { platform: "postgres" });
+  const p = await started.plan(model, { platform: "postgres" });
   const tPlan = performance.now();
   process.stdout.write(renderPlan(p, "sql"));
   const byPhase: Record<string, { queries: number; ms: number }> = {};
