@@ -9,12 +9,23 @@ export interface ModelIndex {
   readonly tables: ReadonlyMap<string, TableDecl>;
   /** Registers an index/constraint name in the schema's shared namespace; reports clashes. */
   claimRelationName(schema: string, name: string, owner: string): void;
+  /** The functions `sql` calls per row (`auth.uid()` not wrapped in a select); memoised, as many policies share one expression. */
+  perRowAuthCalls(sql: string): readonly string[];
+  /** `identifierProblem` of a role name; memoised, as every policy and grant names one of a few roles. */
+  roleNameProblem(name: string): string | undefined;
 }
 
 const COLUMN_PRIVILEGES = new Set(["select", "insert", "update", "references"]);
 const ROW_COMMANDS = ["select", "insert", "update", "delete"] as const;
 /** `auth.uid()` and friends not wrapped as `(select auth.uid())` are re-evaluated per row (lint 0003). */
 const AUTH_CALL = /(select\s+)?\bauth\s*\.\s*(uid|jwt|role|email)\s*\(\s*\)/gi;
+
+/** The `auth.*()` functions `sql` calls outside a `select`, in order of appearance. */
+export function perRowAuthCalls(sql: string): string[] {
+  const calls: string[] = [];
+  for (const m of sql.matchAll(AUTH_CALL)) if (!m[1]) calls.push(m[2]);
+  return calls;
+}
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((c) => b.includes(c)) && new Set(a).size === a.length;
@@ -102,7 +113,7 @@ export function validateTable(t: TableDecl, ix: ModelIndex, problems: string[]):
     policyNames.add(p.name);
     if (p.roles.length === 0) report(`${pw} names no roles, so it would apply to PUBLIC (every role); add .to("authenticated") or the intended roles`);
     for (const r of p.roles) {
-      const rp = identifierProblem(r);
+      const rp = ix.roleNameProblem(r);
       if (rp) report(`${pw}: role name ${rp}`);
       else if (!ix.roles.has(r)) report(`${pw} names role ${r}, which the model does not declare; declare the role or fix the name`);
     }
@@ -111,9 +122,7 @@ export function validateTable(t: TableDecl, ix: ModelIndex, problems: string[]):
     if (p.command === "insert" ? !p.withCheck : !p.using) report(`${pw} has no ${p.command === "insert" ? "WITH CHECK" : "USING"} expression; add ${p.command === "insert" ? ".withCheck(...)" : ".using(...)"}`);
     for (const e of [p.using, p.withCheck]) {
       if (!e) continue;
-      for (const m of e.sql.matchAll(AUTH_CALL)) {
-        if (!m[1]) report(`${pw} calls auth.${m[2]}() per row; write (select auth.${m[2]}()) so it is evaluated once per statement`);
-      }
+      for (const fn of ix.perRowAuthCalls(e.sql)) report(`${pw} calls auth.${fn}() per row; write (select auth.${fn}()) so it is evaluated once per statement`);
     }
     if (p.permissive) {
       const commands: readonly PolicyCommand[] = p.command === "all" ? ROW_COMMANDS : [p.command];
@@ -130,7 +139,7 @@ export function validateTable(t: TableDecl, ix: ModelIndex, problems: string[]):
   // Grants.
   for (const g of t.grants) {
     const gw = `grant to ${g.role}`;
-    const rp = identifierProblem(g.role);
+    const rp = ix.roleNameProblem(g.role);
     if (rp) report(`${gw}: role name ${rp}`);
     else if (!ix.roles.has(g.role)) report(`${gw} names role ${g.role}, which the model does not declare; declare the role or fix the name`);
     if (g.privileges.length === 0) report(`${gw} grants no privileges; remove it or list them`);

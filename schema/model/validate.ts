@@ -1,7 +1,7 @@
 import type { FunctionDecl, SchemaModel } from "./types";
 import { ModelError } from "./errors";
 import { identifierProblem, isTypeName } from "./names";
-import { validateTable, type ModelIndex } from "./validate-table";
+import { perRowAuthCalls, validateTable, type ModelIndex } from "./validate-table";
 
 /**
  * Rejects a model that PostgreSQL would refuse, silently change (a truncated name),
@@ -58,6 +58,8 @@ export function validateModel(model: SchemaModel, earlier: readonly string[] = [
   // schema: PostgreSQL refuses a second `idx_x` anywhere in the schema, not just the table.
   const relationOwner = new Map<string, string>();
   for (const t of model.tables) relationOwner.set(`${t.schema}.${t.name}`, `table ${t.schema}.${t.name}`);
+  const authCalls = new Map<string, readonly string[]>();
+  const roleNames = new Map<string, string | undefined>();
   const ix: ModelIndex = {
     model,
     roles,
@@ -71,6 +73,15 @@ export function validateModel(model: SchemaModel, earlier: readonly string[] = [
         return;
       }
       relationOwner.set(key, owner);
+    },
+    perRowAuthCalls(sql) {
+      let calls = authCalls.get(sql);
+      if (!calls) authCalls.set(sql, (calls = perRowAuthCalls(sql)));
+      return calls;
+    },
+    roleNameProblem(name) {
+      if (!roleNames.has(name)) roleNames.set(name, identifierProblem(name));
+      return roleNames.get(name);
     },
   };
   for (const t of model.tables) {

@@ -43,7 +43,9 @@ export function describePolicy(s: Shape): string {
     .join(" ");
 }
 
-const sameShape = (a: Shape, b: Shape): boolean => describePolicy(a) === describePolicy(b);
+const sameShape = (a: Shape, b: Shape): boolean =>
+  a.command === b.command && a.permissive === b.permissive && a.using === b.using && a.withCheck === b.withCheck &&
+  a.roles.length === b.roles.length && a.roles.every((r, i) => r === b.roles[i]);
 
 export function diffPolicies(d: TableDiff): void {
   const live = new Map((d.live?.policies ?? []).map((p) => [p.name, p]));
@@ -66,7 +68,8 @@ export function diffPolicies(d: TableDiff): void {
     const object = `policy ${p.name} on ${d.key}`;
     const want = declaredShape(d, p);
     const l = live.get(p.name);
-    const create = {
+    // Built only when needed: most declared policies match their live one.
+    const create = () => ({
       phase: PHASE.policies,
       id: d.id("policy", p.name, "create"),
       object,
@@ -74,10 +77,10 @@ export function diffPolicies(d: TableDiff): void {
       sql: createPolicySql(d.decl, p),
       lock: "ACCESS EXCLUSIVE" as const,
       hazards: [hazard.security(p.permissive ? `Adds permissive policy ${p.name} for ${p.command} to ${p.roles.join(", ")}: those roles may see or change the rows it admits.` : `Adds restrictive policy ${p.name}.`, p.permissive)],
-    };
+    });
     if (!l) {
       if (d.live) d.driftItem(object, describePolicy(want), "(missing)", true);
-      d.change(create);
+      d.change(create());
       continue;
     }
     const have = liveShape(l);
@@ -86,7 +89,7 @@ export function diffPolicies(d: TableDiff): void {
     if (want.command !== have.command || want.permissive !== have.permissive) {
       // ALTER POLICY cannot change the command or permissiveness.
       d.change({ phase: PHASE.unhook, id: d.id("policy", p.name, "drop"), object, action: "replace", sql: dropPolicySql(d.decl, p.name), lock: "ACCESS EXCLUSIVE", hazards: [hazard.security(`Replaces policy ${p.name} (command or permissiveness changed).`, true)] });
-      d.change(create);
+      d.change(create());
       continue;
     }
     const widensRoles = want.roles.some((r) => !have.roles.includes(r));
