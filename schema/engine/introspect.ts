@@ -10,7 +10,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Client, QueryResult, QueryResultRow } from "pg";
-import type { Catalog, CatalogColumn, CatalogFunction, CatalogPrivilege, CatalogTable } from "./catalog-types";
+import { parseAcl } from "./acl";
+import type { Catalog, CatalogColumn, CatalogConstraint, CatalogFunction, CatalogIndex, CatalogPolicy, CatalogPrivilege, CatalogTable } from "./catalog-types";
 import { withClient, type Db } from "./connection";
 import { quoteLiteral, searchPathValue, tableKey } from "./sql";
 import { absentPayload, fingerprintPayload, tablePayload } from "./fingerprint-payload";
@@ -25,7 +26,7 @@ const VOLATILITY: Record<string, CatalogFunction["volatility"]> = { i: "immutabl
 // and keys built once. (Not a module-level constant: Pulumi cannot serialize a native
 // Intl object captured by the providers' closures.)
 // Most tables share an ACL, so the order is computed once per distinct list of keys.
-function privilegeSorter(): (p: readonly CatalogPrivilege[]) => CatalogPrivilege[] {
+function privilegeSorter(): Sorter {
   const collator = new Intl.Collator();
   const orders = new Map<string, readonly number[]>();
   return (p) => {
@@ -39,6 +40,63 @@ function privilegeSorter(): (p: readonly CatalogPrivilege[]) => CatalogPrivilege
     }
     return order.map((i) => p[i]);
   };
+}
+
+type Sorter = (p: readonly CatalogPrivilege[]) => CatalogPrivilege[];
+
+/**
+ * A table document (introspect-queries.ts) as a CatalogTable: ACL texts read, key
+ * column numbers named, and absent facts left out instead of null. Objects are built
+ * with their keys in one fixed order, the order this module has always produced.
+ */
+function tableFromDoc(doc: Q.TableDoc, sortPrivileges: Sorter): CatalogTable {
+  const where = `${doc.schema}.${doc.name}`;
+  const names: string[] = [];
+  for (const c of doc.columns) names[c.num] = c.name;
+  const named = (keys: readonly number[] | null, what: string): string[] =>
+    (keys ?? []).map((k) => {
+      const n = names[k];
+      if (n === undefined) throw new Error(`introspection: ${what} on ${where} names column number ${k}, which the table does not have`);
+      return n;
+    });
+
+  const t: Partial<Mutable<CatalogTable>> = { schema: doc.schema, name: doc.name, owner: doc.owner };
+  if (doc.comment !== null) t.comment = doc.comment;
+  t.rlsEnabled = doc.rlsEnabled;
+  t.rlsForced = doc.rlsForced;
+  t.estimatedRows = doc.estimatedRows;
+  t.privileges = sortPrivileges(parseAcl(doc.privileges));
+  t.columns = doc.columns.map((c): CatalogColumn => {
+    const privileges = c.privileges ? sortPrivileges(parseAcl(c.privileges)) : [];
+    return c.default !== null
+      ? { name: c.name, num: c.num, type: c.type, notNull: c.notNull, default: c.default, privileges }
+      : { name: c.name, num: c.num, type: c.type, notNull: c.notNull, privileges };
+  });
+  t.constraints = doc.constraints.map((k): CatalogConstraint => {
+    const out: Partial<Mutable<CatalogConstraint>> = { name: k.name, type: k.type, columns: named(k.keys, `constraint ${k.name}`), definition: k.definition, validated: k.validated };
+    if (k.check !== null) out.check = k.check;
+    if (k.foreignKey !== null) out.foreignKey = k.foreignKey;
+    if (k.index !== null) out.index = k.index;
+    return out as CatalogConstraint;
+  });
+  t.indexes = doc.indexes.map((i): CatalogIndex => {
+    // Expression keys (number 0) come as pg_get_indexdef prints them, in key order.
+    let e = 0;
+    const columns = i.keys.slice(0, i.keyCount).map((k) => (k === 0 ? (i.expressions?.[e++] ?? "") : named([k], `index ${i.name}`)[0]));
+    const out: Partial<Mutable<CatalogIndex>> = { name: i.name, valid: i.valid, method: i.method, columns, unique: i.unique, primary: i.primary };
+    if (i.predicate !== null) out.predicate = i.predicate;
+    if (i.constraint !== null) out.constraint = i.constraint;
+    out.definition = i.definition;
+    return out as CatalogIndex;
+  });
+  t.policies = doc.policies.map((p): CatalogPolicy => {
+    const out: Partial<Mutable<CatalogPolicy>> = { name: p.name, command: p.command, permissive: p.permissive, roles: p.roles };
+    if (p.using !== null) out.using = p.using;
+    if (p.withCheck !== null) out.withCheck = p.withCheck;
+    return out as CatalogPolicy;
+  });
+  t.triggers = doc.triggers;
+  return t as CatalogTable;
 }
 
 /** Schema, then name, in code point order: what `order by nspname::text, relname::text` (collation "C") gives. */
@@ -85,13 +143,7 @@ export async function introspectWith(client: Client, schemas: readonly string[])
     const extensions = rows<{ extname: string }>(6);
     const roles = rows<Q.RoleRow>(7);
 
-    // The documents are CatalogTable already (see Q.TABLES) but for the order of privileges.
-    const catalogTables = rows<Q.TableRow>(4).map(({ doc }) => {
-      const t = doc as Mutable<CatalogTable>;
-      t.privileges = sortPrivileges(t.privileges);
-      for (const c of t.columns) if (c.privileges.length > 1) (c as Mutable<CatalogColumn>).privileges = sortPrivileges(c.privileges);
-      return t as CatalogTable;
-    });
+    const catalogTables = rows<Q.TableRow>(4).map(({ doc }) => tableFromDoc(doc, sortPrivileges));
     catalogTables.sort(byCodePoints);
     const catalogFunctions: CatalogFunction[] = functions.map((f) => ({
       schema: f.schema,

@@ -63,6 +63,24 @@ describe.each(pgServers())("introspection on $name", (server) => {
     expect(fn?.privileges.some((p) => p.grantee === "PUBLIC")).toBe(false);
   });
 
+  it("orders tables as collation \"C\" does and leaves absent facts out rather than null", async () => {
+    const db = await fresh();
+    // Created out of order, with names whose order differs between collations (case, _, non-ASCII, astral).
+    await exec(db, `create table public."zeta" (a int); create table public."Zeta" (a int primary key); create table public."_x" (a int);
+      create table public."äx" (a int); create table public."😀" (a int); create table public."ｚ" (a int); create table public."a" (a int default 1)`);
+    const c = await introspect(db.config, ["public"]);
+    const client = await db.client();
+    const expected = (await client.query<{ n: string }>(`select relname::text as n from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by relname::text collate "C"`)).rows.map((r) => r.n);
+    expect(c.tables.map((t) => t.name)).toEqual(expected);
+    const zeta = c.tables.find((t) => t.name === "zeta");
+    expect(zeta && "comment" in zeta).toBe(false);
+    expect(zeta?.columns[0] && "default" in zeta.columns[0]).toBe(false);
+    expect(c.tables.find((t) => t.name === "a")?.columns[0].default).toBe("1");
+    const pkey = c.tables.find((t) => t.name === "Zeta")?.constraints[0];
+    expect(pkey).toMatchObject({ type: "p", columns: ["a"], index: "Zeta_pkey" });
+    expect(pkey && ("check" in pkey || "foreignKey" in pkey)).toBe(false);
+  });
+
   it("fingerprints the catalog stably, and a hand change makes the plan stale", async () => {
     const db = await fresh();
     const m = expressionsModel();
