@@ -1,7 +1,7 @@
 /**
  * The bytes catalogFingerprint hashes, built fast. They are exactly what
- * `stableStringify` (keys sorted, undefined left out) gives for the same catalog, so
- * fingerprints keep their values, but each object is rebuilt here with its keys already
+ * `stableStringify` (keys sorted, undefined left out) gives for the catalog without its
+ * definitions (text for people, not always read), but each object is rebuilt here with its keys already
  * in sorted (UTF-16 code unit) order and serialised by one `JSON.stringify`: at 1,000
  * tables that is ~20,000 objects, where sorting entries and nesting template strings
  * cost 90 to 400 ms. `Record<keyof T, unknown>` makes the compiler insist that a field
@@ -42,25 +42,27 @@ const foreignKey = (f: CatalogForeignKey): Canon<CatalogForeignKey> => ({
   setColumns: f.setColumns,
 });
 
-const constraint = (c: CatalogConstraint): Canon<CatalogConstraint> => ({
+// Definitions are text for people, read only where a plan shows drift; `stored` holds
+// what they would add to the other fields.
+const constraint = (c: CatalogConstraint): Canon<Omit<CatalogConstraint, "definition">> => ({
   check: c.check,
   columns: c.columns,
-  definition: c.definition,
   foreignKey: c.foreignKey && foreignKey(c.foreignKey),
   index: c.index,
   name: c.name,
+  stored: c.stored,
   type: c.type,
   validated: c.validated,
 });
 
-const index = (i: CatalogIndex): Canon<CatalogIndex> => ({
+const index = (i: CatalogIndex): Canon<Omit<CatalogIndex, "definition">> => ({
   columns: i.columns,
   constraint: i.constraint,
-  definition: i.definition,
   method: i.method,
   name: i.name,
   predicate: i.predicate,
   primary: i.primary,
+  stored: i.stored,
   unique: i.unique,
   valid: i.valid,
 });

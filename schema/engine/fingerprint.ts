@@ -9,7 +9,7 @@ import type { Plan } from "./plan-types";
 
 export async function currentFingerprint(db: Db | Client, plan: Plan): Promise<string> {
   return withClient(db, async (c) => {
-    const catalog = await introspectWith(c, plan.schemas ?? ["public"]);
+    const catalog = await introspectWith(c, plan.schemas ?? ["public"], { definitions: false });
     return catalogFingerprint(catalog, { tables: plan.scope, global: plan.includesGlobal ?? true });
   });
 }

@@ -65,7 +65,7 @@ const SET_COLUMNS = `case when k.confdeltype in ('n', 'd') and json_typeof(row_t
 
 const CONSTRAINTS = list(
   `json_build_object('name', k.conname::text, 'type', k.contype::text, 'keys', to_json(k.conkey),
-     'definition', pg_get_constraintdef(k.oid), 'validated', k.convalidated,
+     'stored', concat_ws(' ', k.condeferrable, k.condeferred, k.confmatchtype, k.connoinherit, k.conexclop::text), 'validated', k.convalidated,
      'check', case when k.contype = 'c' then pg_get_expr(k.conbin, k.conrelid) end,
      'foreignKey', case when k.contype = 'f' and fc.oid is not null then json_build_object('refSchema', fn.nspname::text, 'refTable', fc.relname::text,
         'refColumns', ${attnames("k.confkey", "k.confrelid")}, 'onDelete', ${FK_ACTION("k.confdeltype")}, 'onUpdate', ${FK_ACTION("k.confupdtype")},
@@ -84,7 +84,9 @@ const INDEXES = list(
      'expressions', case when x.indexprs is not null then to_json(array(select pg_get_indexdef(x.indexrelid, k.i::int, true)
                from unnest(x.indkey::int2[]) with ordinality k(attnum, i) where k.attnum = 0 and k.i <= x.indnkeyatts order by k.i)) end,
      'unique', x.indisunique, 'primary', x.indisprimary, 'predicate', pg_get_expr(x.indpred, x.indrelid),
-     'constraint', con.conname::text, 'definition', pg_get_indexdef(x.indexrelid))`,
+     'constraint', con.conname::text,
+     'stored', concat_ws(' ', x.indkey::text, x.indclass::text, x.indcollation::text, x.indoption::text, i.reloptions::text,
+                         case when x.indisunique then row_to_json(x) ->> 'indnullsnotdistinct' end))`,
   "i.relname::text",
   `from pg_index x join pg_class i on i.oid = x.indexrelid join pg_am am on am.oid = i.relam
      left join pg_constraint con on con.conindid = x.indexrelid and con.conrelid = x.indrelid and con.contype in ('p', 'u', 'x')
@@ -159,6 +161,31 @@ select json_build_object(
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
   left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = 0
  where ${USER_TABLES(s)}`;
+
+/**
+ * `pg_get_constraintdef` and `pg_get_indexdef`: the most expensive text the server
+ * prints (a third of the catalog read at 1,000 tables), and only people read it, in
+ * drift. `introspect()` reads it for every table; a plan only for the tables it shows
+ * drift on (`tables`: a SQL array literal of qualified, quoted names).
+ */
+export interface DefinitionRow {
+  schema: string;
+  table: string;
+  kind: "constraint" | "index";
+  name: string;
+  definition: string;
+}
+export const DEFINITIONS = (filter: { schemas: string } | { tables: string }): string => {
+  const where = "schemas" in filter ? USER_TABLES(filter.schemas) : `c.oid in (select to_regclass(q) from unnest(${filter.tables}) q)`;
+  return `
+select n.nspname::text as schema, c.relname::text as table, 'constraint' as kind, k.conname::text as name, pg_get_constraintdef(k.oid) as definition
+  from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
+ where ${where} and k.contype in ('p', 'u', 'f', 'c', 'x')
+union all
+select n.nspname::text, c.relname::text, 'index', i.relname::text, pg_get_indexdef(x.indexrelid)
+  from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class c on c.oid = x.indrelid join pg_namespace n on n.oid = c.relnamespace
+ where ${where}`;
+};
 
 export interface FunctionRow {
   schema: string;

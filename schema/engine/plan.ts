@@ -21,7 +21,7 @@ import { createTable } from "./diff/new-table";
 import { diffPolicies } from "./diff/policies";
 import { diffTriggers } from "./diff/triggers";
 import { hazard } from "./hazards";
-import { catalogFingerprint, introspectWith } from "./introspect";
+import { catalogFingerprint, introspectWith, readDefinitions } from "./introspect";
 import { normalizeModel } from "./normalize";
 import { orderTables } from "./order";
 import type { BlockedConstraint, DriftItem, KeptObject, Plan, PlanStep } from "./plan-types";
@@ -76,7 +76,7 @@ function scopeOf(model: SchemaModel, tables: readonly string[] | undefined): Tab
  * while this process is still turning the catalog's rows into objects.
  */
 async function planWith(client: Client, model: SchemaModel, opts: PlanOptions, reading?: Promise<Catalog>): Promise<Plan> {
-  const catalogRead = reading ?? introspectWith(client, model.schemas);
+  const catalogRead = reading ?? introspectWith(client, model.schemas, { definitions: false });
   const normalizing = normalizeModel(client, model);
   // Both are awaited below; whichever fails first is the error, and neither may go unhandled meanwhile.
   normalizing.catch(() => undefined);
@@ -109,7 +109,7 @@ async function planWith(client: Client, model: SchemaModel, opts: PlanOptions, r
   const ctx: DiffContext = { model, normalized, rows, allowDataLoss: new Set(opts.allowDataLoss ?? []), managedRoles: managedRoles(model), currentUser: catalog.currentUser, serverVersion: catalog.serverVersion };
 
   const order = orderTables(scope);
-  const diffs = order.tables.map((t) => {
+  const diffTable = (t: TableDecl): TableDiff => {
     const key = tableKey(t.schema, t.name);
     const d = new TableDiff(t, liveByKey.get(key), ctx);
     if (!d.live) {
@@ -124,7 +124,15 @@ async function planWith(client: Client, model: SchemaModel, opts: PlanOptions, r
       diffTriggers(d);
     }
     return d;
-  });
+  };
+  const diffs = order.tables.map(diffTable);
+  // Definitions are text for drift, read only now and only where there is drift; those
+  // tables are diffed again (a diff is a pure function of declaration, catalog and context).
+  const drifted = diffs.flatMap((d, i) => (d.live && (d.drift.length > 0 || d.kept.length > 0) ? [i] : []));
+  if (drifted.length > 0 && drifted.some((i) => lacksDefinitions(diffs[i].live))) {
+    await readDefinitions(client, drifted.map((i) => diffs[i].live as CatalogTable));
+    for (const i of drifted) diffs[i] = diffTable(diffs[i].decl);
+  }
 
   const allValidations = diffs.flatMap((d) => d.validations.map((v) => ({ d, v })));
   const answers = await probeViolations(client, allValidations.map((x) => x.v));
@@ -263,7 +271,7 @@ export async function startPlan(db: Db, schemas: readonly string[]): Promise<Sta
     await client.end().catch(() => undefined);
     throw e;
   }
-  const reading = introspectWith(client, schemas);
+  const reading = introspectWith(client, schemas, { definitions: false });
   // Awaited by plan() or cancel(); until then a failed read must not count as unhandled.
   reading.catch(() => undefined);
   let used = false;
@@ -288,6 +296,10 @@ export async function startPlan(db: Db, schemas: readonly string[]): Promise<Sta
       await client.end().catch(() => undefined);
     },
   };
+}
+
+function lacksDefinitions(t: CatalogTable | undefined): boolean {
+  return !!t && (t.constraints.some((c) => c.definition === undefined) || t.indexes.some((i) => i.definition === undefined));
 }
 
 /** Objects (`index <name> on <table>`) of the indexes and keys of an existing table that use columns it does not have yet. */

@@ -93,6 +93,26 @@ describe.each(pgServers())("introspection on $name", (server) => {
     // Only what the scope covers counts.
     expect(catalogFingerprint(await introspect(db.config, ["public"]), ["public.owners"])).toBe(a);
   });
+
+  it("makes a plan stale on hand changes the diff does not look at, though it reads no definitions", async () => {
+    const db = await fresh();
+    const m = model([tenantTable("orders")]);
+    await converge(db, m);
+    const changes = [
+      "alter index public.orders_customer_id_idx set (fillfactor = 70)",
+      "alter table public.orders add constraint orders_extra_key unique (customer_id, id) deferrable",
+      "alter table public.orders drop constraint orders_extra_key, add constraint orders_extra_key unique (customer_id, id) deferrable initially deferred",
+    ];
+    for (const change of changes) {
+      const p = await plan(db.config, m, PG);
+      expect(await currentFingerprint(db.config, p)).toBe(p.fingerprint);
+      await exec(db, change);
+      expect(await currentFingerprint(db.config, p), change).not.toBe(p.fingerprint);
+    }
+    // Drift still shows the definitions, read for the drifted table only.
+    const p = await plan(db.config, m, PG);
+    expect(p.drift).toContainEqual(expect.objectContaining({ object: "constraint orders_extra_key on public.orders", actual: "UNIQUE (customer_id, id) DEFERRABLE INITIALLY DEFERRED" }));
+  });
 });
 
 describe.each(pgServers())("planning as a role that cannot see every row, on $name", (server) => {

@@ -15,7 +15,7 @@ import { addConstraintSql, checkDefinition, createIndexSql, dropConstraintSql, d
 import { hazard, INDEX_BUILD_MESSAGE } from "../hazards";
 import { qualifiedName, quoteIdent } from "../sql";
 import { pendingNotNullHelpers } from "./columns";
-import { PHASE, rowKeyExpr, whenValid, type TableDiff, type Validation } from "./context";
+import { PHASE, rowKeyExpr, shown, whenValid, type TableDiff, type Validation } from "./context";
 
 type Declared =
   | { readonly kind: "p" | "u"; readonly decl: UniqueDecl }
@@ -164,9 +164,9 @@ export function diffConstraints(d: TableDiff): void {
     }
     if (l) {
       used.add(l.name);
-      d.driftItem(object, describe(d, c), l.definition, false);
+      d.driftItem(object, describe(d, c), shown(l), false);
       if (c.kind === "p") {
-        d.keep(object, `primary key ${l.definition} differs from the declared ${describe(d, c)}; changing a primary key is not planned automatically`);
+        d.keep(object, `primary key ${shown(l)} differs from the declared ${describe(d, c)}; changing a primary key is not planned automatically`);
         continue;
       }
       d.change({ phase: PHASE.rename, id: d.id("constraint", l.name, "drop"), object, action: "replace", sql: dropConstraintSql(d.decl, l.name), lock: "ACCESS EXCLUSIVE", alsoLocks: liveParentLock(d, l), hazards: [] });
@@ -189,7 +189,7 @@ export function diffConstraints(d: TableDiff): void {
   for (const l of d.live?.constraints ?? []) {
     if (used.has(l.name) || (l.type === "c" && helpers.has(l.name))) continue;
     const object = `constraint ${l.name} on ${d.key}`;
-    d.driftItem(object, "(not declared)", l.definition, false);
+    d.driftItem(object, "(not declared)", shown(l), false);
     if (l.type === "x") {
       d.keep(object, "exclusion constraints are not managed");
       continue;

@@ -19,6 +19,15 @@ import type { BlockedConstraint, DriftItem, KeptObject } from "../plan-types";
 import { qualifiedName, quoteIdent, quoteLiteral } from "../sql";
 import type { GroupChange, LooseStep } from "../steps";
 
+/**
+ * A live constraint's or index's definition as drift shows it. A plan reads
+ * definitions only for the tables whose diff shows drift, then diffs those again
+ * (plan.ts), so the placeholder never reaches a plan.
+ */
+export function shown(l: { readonly definition?: string }): string {
+  return l.definition ?? "(definition not read)";
+}
+
 export const PHASE = { unhook: 0, rename: 1, columns: 2, constraints: 3, policies: 4, rls: 5, grants: 6, triggers: 7 } as const;
 
 /** A constraint that needs VALIDATE once its rows comply; plan.ts probes the rows. */

@@ -11,7 +11,7 @@ import { createIndexSql, dropIndexSql } from "../ddl";
 import { hazard, INDEX_BUILD_MESSAGE } from "../hazards";
 import { qualifiedName, quoteIdent } from "../sql";
 import { constraintIndexNames } from "./constraints";
-import { PHASE, type TableDiff } from "./context";
+import { PHASE, shown, type TableDiff } from "./context";
 
 const MAX_IDENT = 63;
 
@@ -70,7 +70,7 @@ export function diffIndexes(d: TableDiff): void {
     }
     if (l && !l.valid) {
       used.add(l.name);
-      d.driftItem(object, describe(d, i), `${l.definition} (INVALID)`, false);
+      d.driftItem(object, describe(d, i), `${shown(l)} (INVALID)`, false);
       dropOnline(d, l.name, "rebuild", "pre");
       build(d, i, i.name);
       continue;
@@ -78,7 +78,7 @@ export function diffIndexes(d: TableDiff): void {
     if (l) {
       // Build the new shape beside the old one, then swap names inside the table's transaction.
       used.add(l.name);
-      d.driftItem(object, describe(d, i), l.definition, false);
+      d.driftItem(object, describe(d, i), shown(l), false);
       const tmp = replacementName(i.name);
       const prebuilt = live.get(tmp);
       if (prebuilt) used.add(tmp);
@@ -102,7 +102,7 @@ export function diffIndexes(d: TableDiff): void {
   }
   for (const l of d.live?.indexes ?? []) {
     if (used.has(l.name) || l.constraint || keyIndexes.has(l.name)) continue;
-    d.driftItem(`index ${l.name} on ${d.key}`, "(not declared)", l.definition, false);
+    d.driftItem(`index ${l.name} on ${d.key}`, "(not declared)", shown(l), false);
     dropOnline(d, l.name, "drop", "post");
   }
 }
