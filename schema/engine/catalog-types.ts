@@ -109,6 +109,11 @@ export interface CatalogTable {
   readonly indexes: readonly CatalogIndex[];
   readonly policies: readonly CatalogPolicy[];
   readonly triggers: readonly CatalogTrigger[];
+  /**
+   * sha256 (base64) of the table's document as the catalog read returned it: every
+   * fact above but `estimatedRows` and definitions. The fingerprint's part for this table.
+   */
+  readonly digest: string;
 }
 
 export interface CatalogFunction {

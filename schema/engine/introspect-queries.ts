@@ -4,18 +4,10 @@
  * simple query, which takes no parameters). Objects that belong to an extension are
  * left out: the extension owns them.
  */
-import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogPolicy, CatalogPrivilege, CatalogTable } from "./catalog-types";
+import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogPolicy, CatalogTable } from "./catalog-types";
 
 /** An ACL (PostgreSQL's built-in default when NULL) as a JSON array of `aclitem` texts; acl.ts reads them. */
 const aclText = (aclExpr: string, ownerExpr: string): string => `to_json(coalesce(${aclExpr}, acldefault('r', ${ownerExpr}))::text[])`;
-
-/** `aclexplode` over an ACL, with PostgreSQL's built-in default when the ACL is NULL. */
-function acl(aclExpr: string, defaultKind: "r" | "f", ownerExpr: string): string {
-  return `coalesce((select json_agg(json_build_object(
-      'grantee', case when a.grantee = 0 then 'PUBLIC' else pg_get_userbyid(a.grantee)::text end,
-      'privilege', lower(a.privilege_type), 'grantable', a.is_grantable))
-    from aclexplode(coalesce(${aclExpr}, acldefault('${defaultKind}', ${ownerExpr}))) a), '[]'::json)`;
-}
 
 const NOT_EXTENSION_MEMBER = (classid: string, objid: string): string =>
   `not exists (select 1 from pg_depend dep where dep.classid = '${classid}'::regclass and dep.objid = ${objid} and dep.deptype = 'e')`;
@@ -139,7 +131,7 @@ export type ConstraintDoc = Wire<CatalogConstraint, "columns", { readonly keys: 
 export type IndexDoc = Wire<CatalogIndex, "columns", { readonly keys: readonly number[]; readonly keyCount: number; readonly expressions: readonly string[] | null }>;
 export type PolicyDoc = Wire<CatalogPolicy, never, object>;
 export type TableDoc = Wire<
-  CatalogTable,
+  Omit<CatalogTable, "estimatedRows" | "digest">,
   "privileges" | "columns" | "constraints" | "indexes" | "policies",
   {
     readonly privileges: readonly string[];
@@ -149,13 +141,19 @@ export type TableDoc = Wire<
     readonly policies: readonly PolicyDoc[];
   }
 >;
+/**
+ * `doc` is the only `json` column of the catalog read: introspect.ts turns each into a
+ * CatalogTable as its row arrives, from the text as sent (whose hash is the table's
+ * fingerprint part). Row estimates come apart: they change with traffic.
+ */
 export interface TableRow {
-  doc: TableDoc;
+  reltuples: number;
+  doc: CatalogTable;
 }
 export const TABLES = (s: string): string => `
-select json_build_object(
+select c.reltuples::float8 as reltuples, json_build_object(
   'schema', n.nspname::text, 'name', c.relname::text, 'owner', pg_get_userbyid(c.relowner)::text, 'comment', ds.description,
-  'rlsEnabled', c.relrowsecurity, 'rlsForced', c.relforcerowsecurity, 'estimatedRows', c.reltuples::float8,
+  'rlsEnabled', c.relrowsecurity, 'rlsForced', c.relforcerowsecurity,
   'privileges', ${aclText("c.relacl", "c.relowner")},
   'columns', ${COLUMNS}, 'constraints', ${CONSTRAINTS}, 'indexes', ${INDEXES}, 'policies', ${POLICIES}, 'triggers', ${TRIGGERS}) as doc
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -199,7 +197,8 @@ export interface FunctionRow {
   config: string[];
   body: string;
   owner: string;
-  privileges: CatalogPrivilege[];
+  /** `aclitem` texts (acl.ts). */
+  privileges: string[];
 }
 // Functions default to EXECUTE for PUBLIC when proacl is NULL; acldefault('f') says so.
 export const FUNCTIONS = (s: string): string => `
@@ -208,7 +207,7 @@ select n.nspname::text as schema, p.proname::text as name,
        coalesce(p.proargnames, '{}')::text[] as arg_names,
        pg_get_function_result(p.oid) as returns, l.lanname::text as language, p.provolatile::text as volatility,
        p.prosecdef as security_definer, coalesce(p.proconfig, '{}')::text[] as config, p.prosrc as body,
-       pg_get_userbyid(p.proowner)::text as owner, ${acl("p.proacl", "f", "p.proowner")} as privileges
+       pg_get_userbyid(p.proowner)::text as owner, coalesce(p.proacl, acldefault('f', p.proowner))::text[] as privileges
   from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
  where n.nspname = any(${s}) and p.prokind = 'f' and ${NOT_EXTENSION_MEMBER("pg_proc", "p.oid")}
  order by 1, 2, 3`;

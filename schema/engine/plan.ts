@@ -99,6 +99,8 @@ async function planWith(client: Client, model: SchemaModel, opts: PlanOptions, r
   const toProbe = scope.flatMap((t) => {
     const live = liveByKey.get(tableKey(t.schema, t.name));
     if (!live) return [];
+    // The common case, the same columns in the same order, without building sets.
+    if (live.columns.length === t.columns.length && live.columns.every((c, i) => c.name === t.columns[i].name)) return [];
     const liveNames = new Set(live.columns.map((c) => c.name));
     const declared = new Set(t.columns.map((c) => c.name));
     const undeclared = live.columns.filter((c) => !declared.has(c.name)).map((c) => c.name);

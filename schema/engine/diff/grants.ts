@@ -12,9 +12,13 @@ import { PHASE, type TableDiff } from "./context";
 
 const SEP = "\u0001";
 
-type Entry = { readonly role: string; readonly privilege: string; readonly column?: string };
+/** `key` identifies the entry (role, privilege, column); built once per entry. */
+type Entry = { readonly role: string; readonly privilege: string; readonly column?: string; readonly key: string };
 
-const keyOf = (e: Entry): string => `${e.role}|${e.privilege}|${e.column ?? ""}`;
+function entry(role: string, privilege: string, column?: string): Entry {
+  const key = `${role}|${privilege}|${column ?? ""}`;
+  return column === undefined ? { role, privilege, key } : { role, privilege, column, key };
+}
 
 function normRole(r: string): string {
   return r.toLowerCase() === "public" ? "PUBLIC" : r;
@@ -34,8 +38,8 @@ export function diffGrants(d: TableDiff, opts: { fresh: boolean }): void {
     const role = normRole(g.role);
     if (!managed(role)) continue;
     for (const privilege of g.privileges) {
-      if (g.columns && g.columns.length > 0) for (const column of g.columns) want.push({ role, privilege, column });
-      else want.push({ role, privilege });
+      if (g.columns && g.columns.length > 0) for (const column of g.columns) want.push(entry(role, privilege, column));
+      else want.push(entry(role, privilege));
     }
   }
   const have: Entry[] = [];
@@ -46,15 +50,17 @@ export function diffGrants(d: TableDiff, opts: { fresh: boolean }): void {
     if (roles.length > 0)
       d.change({ phase: PHASE.grants, id: d.id("grant", "all", "revoke"), object: `privileges on ${d.key}`, action: "alter", sql: revokeSql(d.decl, roles, ["all"]), lock: "SHARE UPDATE EXCLUSIVE", hazards: [] });
   } else {
-    for (const p of d.live?.privileges ?? []) if (managed(p.grantee)) have.push({ role: p.grantee, privilege: p.privilege });
-    for (const c of d.live?.columns ?? []) for (const p of c.privileges) if (managed(p.grantee)) have.push({ role: p.grantee, privilege: p.privilege, column: c.name });
+    for (const p of d.live?.privileges ?? []) if (managed(p.grantee)) have.push(entry(p.grantee, p.privilege));
+    for (const c of d.live?.columns ?? []) for (const p of c.privileges) if (managed(p.grantee)) have.push(entry(p.grantee, p.privilege, c.name));
   }
-  const wantKeys = new Set(want.map(keyOf));
-  const haveKeys = new Set(have.map(keyOf));
-  const extra = have.filter((e) => !wantKeys.has(keyOf(e)));
-  let missing = want.filter((e) => !haveKeys.has(keyOf(e)));
+  const wantKeys = new Set(want.map((e) => e.key));
+  const haveKeys = new Set(have.map((e) => e.key));
+  const extra = have.filter((e) => !wantKeys.has(e.key));
+  let missing = want.filter((e) => !haveKeys.has(e.key));
+  // Nothing to grant or revoke: the common case, done.
+  if (extra.length === 0 && missing.length === 0) return;
   const revokedTablePrivs = new Set(extra.filter((e) => !e.column).map((e) => `${e.role}|${e.privilege}`));
-  missing = [...missing, ...want.filter((e) => e.column && haveKeys.has(keyOf(e)) && revokedTablePrivs.has(`${e.role}|${e.privilege}`))];
+  missing = [...missing, ...want.filter((e) => e.column && haveKeys.has(e.key) && revokedTablePrivs.has(`${e.role}|${e.privilege}`))];
 
   for (const [role, entries] of byRole(extra)) {
     const object = `privileges of ${role} on ${d.key}`;

@@ -47,6 +47,19 @@ const sameShape = (a: Shape, b: Shape): boolean =>
   a.command === b.command && a.permissive === b.permissive && a.using === b.using && a.withCheck === b.withCheck &&
   a.roles.length === b.roles.length && a.roles.every((r, i) => r === b.roles[i]);
 
+/** What sameShape(declaredShape, liveShape) says, without building either (the common case: they match). */
+function matchesLive(d: TableDiff, p: PolicyDecl, l: CatalogPolicy): boolean {
+  if (p.command !== l.command || p.permissive !== l.permissive || p.roles.length !== l.roles.length) return false;
+  const key = `${d.key}:${p.name}`;
+  const using = p.using ? (d.ctx.normalized.using.get(key) ?? p.using.sql) : undefined;
+  const withCheck = p.withCheck ? (d.ctx.normalized.withCheck.get(key) ?? p.withCheck.sql) : undefined;
+  if (using !== l.using || withCheck !== l.withCheck) return false;
+  if (p.roles.length === 1) return p.roles[0] === l.roles[0];
+  const a = [...p.roles].sort();
+  const b = [...l.roles].sort();
+  return a.every((r, i) => r === b[i]);
+}
+
 export function diffPolicies(d: TableDiff): void {
   const live = new Map((d.live?.policies ?? []).map((p) => [p.name, p]));
   const declared = new Set(d.decl.policies.map((p) => p.name));
@@ -65,9 +78,10 @@ export function diffPolicies(d: TableDiff): void {
     });
   }
   for (const p of d.decl.policies) {
+    const l = live.get(p.name);
+    if (l && matchesLive(d, p, l)) continue;
     const object = `policy ${p.name} on ${d.key}`;
     const want = declaredShape(d, p);
-    const l = live.get(p.name);
     // Built only when needed: most declared policies match their live one.
     const create = () => ({
       phase: PHASE.policies,
