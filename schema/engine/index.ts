@@ -2,7 +2,7 @@
  * The engine's public API: introspect -> normalise -> diff -> plan -> apply, plan
  * rendering, and the schema as one SQL file.
  */
-export { introspect, catalogFingerprint, stableStringify, type FingerprintScope } from "./introspect";
+export { introspect, catalogFingerprint, stableStringify, type FingerprintScope, type IntrospectOptions } from "./introspect";
 export { plan, startPlan, type PlanOptions, type StartedPlan } from "./plan";
 export { renderPlan, type PlanFormat } from "./render";
 export { renderSchemaSql } from "./schema-sql";

@@ -51,8 +51,14 @@ interface Job {
   readonly table?: TableDecl;
   /** Where the result goes in NormalizedModel. */
   readonly resultKey: string;
-  /** For error messages: "policy tasks_select on public.tasks". */
-  readonly declaration: string;
+  /** For error messages, with the table from resultKey (declarationOf): `policy tasks_select`. */
+  readonly what: string;
+}
+
+/** "policy tasks_select on public.tasks": built only for an error message. */
+function declarationOf(j: Job): string {
+  const table = j.kind === "default" ? j.resultKey.slice(0, j.resultKey.lastIndexOf(".")) : j.resultKey.slice(0, j.resultKey.lastIndexOf(":"));
+  return `${j.what} on ${table}`;
 }
 
 const BATCH = 400;
@@ -63,13 +69,13 @@ function jobsOf(model: SchemaModel): Job[] {
   for (const t of model.tables) {
     const q = tableKey(t.schema, t.name);
     for (const c of t.columns)
-      if (c.default) jobs.push({ kind: "default", expr: c.default.sql, type: c.type, resultKey: `${q}.${c.name}`, declaration: `default of column ${c.name} on ${q}` });
-    for (const c of t.checks) jobs.push({ kind: "check", expr: c.expression.sql, table: t, resultKey: `${q}:${c.name}`, declaration: `check ${c.name} on ${q}` });
+      if (c.default) jobs.push({ kind: "default", expr: c.default.sql, type: c.type, resultKey: `${q}.${c.name}`, what: `default of column ${c.name}` });
+    for (const c of t.checks) jobs.push({ kind: "check", expr: c.expression.sql, table: t, resultKey: `${q}:${c.name}`, what: `check ${c.name}` });
     for (const i of t.indexes)
-      if (i.where) jobs.push({ kind: "predicate", expr: i.where.sql, table: t, resultKey: `${q}:${i.name}`, declaration: `index ${i.name} on ${q}` });
+      if (i.where) jobs.push({ kind: "predicate", expr: i.where.sql, table: t, resultKey: `${q}:${i.name}`, what: `index ${i.name}` });
     for (const p of t.policies) {
-      if (p.using) jobs.push({ kind: "using", expr: p.using.sql, table: t, resultKey: `${q}:${p.name}`, declaration: `policy ${p.name} on ${q}` });
-      if (p.withCheck) jobs.push({ kind: "withCheck", expr: p.withCheck.sql, table: t, resultKey: `${q}:${p.name}`, declaration: `policy ${p.name} on ${q}` });
+      if (p.using) jobs.push({ kind: "using", expr: p.using.sql, table: t, resultKey: `${q}:${p.name}`, what: `policy ${p.name}` });
+      if (p.withCheck) jobs.push({ kind: "withCheck", expr: p.withCheck.sql, table: t, resultKey: `${q}:${p.name}`, what: `policy ${p.name}` });
     }
   }
   return jobs;
@@ -274,7 +280,7 @@ export async function normalizeModel(client: Client, model: SchemaModel): Promis
     for (const { id, jobs: group, rep } of byKey.values()) {
       const err = first.errors.get(id);
       if (err) {
-        if (!failedReps.has(rep)) for (const j of group) problems.push(`${j.declaration}: ${err}`);
+        if (!failedReps.has(rep)) for (const j of group) problems.push(`${declarationOf(j)}: ${err}`);
         continue;
       }
       const expr = first.exprs.get(id);
@@ -301,7 +307,7 @@ export async function normalizeModel(client: Client, model: SchemaModel): Promis
       for (const { job, id } of again) {
         const err = second.errors.get(id);
         const expr = second.exprs.get(id);
-        if (err) problems.push(`${job.declaration}: ${err}`);
+        if (err) problems.push(`${declarationOf(job)}: ${err}`);
         else if (expr !== undefined) out[mapFor(job.kind)].set(job.resultKey, expr);
       }
     }
@@ -329,7 +335,7 @@ function qualifiedReferencesSql(model: SchemaModel): string {
 
 function qualifiedReferences(rows: RunResult["refs"], groups: readonly { id: number; jobs: readonly Job[] }[]): string[] {
   const byId = new Map(groups.map((g) => [g.id, g.jobs]));
-  return rows.flatMap((r) => (byId.get(r.id) ?? []).map((j) => `${j.declaration}: refers to ${r.rel} with its schema; write ${r.rel.split(".")[1]} unqualified so the declared table is meant`));
+  return rows.flatMap((r) => (byId.get(r.id) ?? []).map((j) => `${declarationOf(j)}: refers to ${r.rel} with its schema; write ${r.rel.split(".")[1]} unqualified so the declared table is meant`));
 }
 
 function mapFor(kind: JobKind): "defaults" | "checks" | "predicates" | "using" | "withCheck" {
