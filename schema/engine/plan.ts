@@ -161,6 +161,8 @@ async function planWith(client: Client, model: SchemaModel, opts: PlanOptions, r
   const global = includeGlobal ? diffGlobal(model, catalog) : { pre: [], post: [], drift: [], kept: [] };
   const steps: PlanStep[] = [...global.pre];
   for (const d of diffs) {
+    // Nothing to do on this table (the common case on a converged database).
+    if (d.group.length === 0 && d.pre.length === 0 && !extraGroup.has(d) && !validationSteps.has(d)) continue;
     const changes = [...d.group, ...(extraGroup.get(d) ?? [])];
     const onNewColumns = indexesOnNewColumns(d);
     if (onNewColumns.size === 0) {

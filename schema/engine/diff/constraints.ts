@@ -155,13 +155,13 @@ export function diffConstraints(d: TableDiff): void {
   const declaredNames = new Set(declared.map((c) => c.decl.name));
   const used = new Set<string>();
   for (const c of declared) {
-    const object = `${KIND_WORD[c.kind]} ${c.decl.name} on ${d.key}`;
     const l = live.get(c.decl.name);
     if (l && matches(d, c, l)) {
       used.add(l.name);
       if (!l.validated) addValidation(d, c);
       continue;
     }
+    const object = `${KIND_WORD[c.kind]} ${c.decl.name} on ${d.key}`;
     if (l) {
       used.add(l.name);
       d.driftItem(object, describe(d, c), shown(l), false);

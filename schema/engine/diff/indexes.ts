@@ -62,12 +62,12 @@ export function diffIndexes(d: TableDiff): void {
   const declaredNames = new Set(d.decl.indexes.map((i) => i.name));
   const used = new Set<string>();
   for (const i of d.decl.indexes) {
-    const object = `index ${i.name} on ${d.key}`;
     const l = live.get(i.name);
     if (l && same(d, i, l)) {
       used.add(l.name);
       continue;
     }
+    const object = `index ${i.name} on ${d.key}`;
     if (l && !l.valid) {
       used.add(l.name);
       d.driftItem(object, describe(d, i), `${shown(l)} (INVALID)`, false);
