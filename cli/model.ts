@@ -20,6 +20,8 @@ export function loadModel(modulePath: string | undefined): SchemaModel {
     return app.platformSchema;
   }
   const file = path.resolve(process.cwd(), modulePath);
+  // A TypeScript model needs tsx's hook; the bundled command line (dist/) has not registered it.
+  if (/\.[cm]?ts$/.test(file)) require("tsx/cjs");
   let mod: Record<string, unknown>;
   try {
     mod = require(file) as Record<string, unknown>;

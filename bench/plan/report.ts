@@ -64,7 +64,7 @@ function row(n: number, t: ToolResult): string {
 }
 
 function goal(s: SizeResult): string[] {
-  const ours = s.tools.find((t) => t.tool.startsWith("ours (node, tsc"));
+  const ours = s.tools.find((t) => t.tool.startsWith("ours (node, bundled"));
   const floor = s.tools.find((t) => t.tool.startsWith("floor"));
   const peers = s.tools.filter((t) => t.plans && !t.tool.startsWith("ours") && t.medianMs !== undefined);
   if (!ours?.medianMs || !floor?.medianMs) return [`- N=${s.n}: not enough measurements for the ratios.`];
@@ -144,7 +144,7 @@ export function renderResults(results: readonly SizeResult[], info: RunInfo): st
     "|---:|---|---|---:|---:|---:|---:|---:|---|---:|---|",
     ...results.flatMap((s) => s.tools.map((t) => row(s.n, t))),
     "",
-    "## Against the goal (ours = the tsc-compiled process)",
+    "## Against the goal (ours = the bundled process, as `ve-infra` runs)",
     "",
     ...results.flatMap(goal),
     "",

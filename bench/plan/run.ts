@@ -10,7 +10,6 @@
  * warm-up run per tool (not counted); then `--runs` rounds, tools interleaved within a
  * round so load from elsewhere on the machine hits every tool alike.
  */
-import { spawnSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -64,26 +63,24 @@ async function serverVersion(url: string): Promise<string | undefined> {
 /**
  * Snapshots the sources ours runs (schema/ and bench/plan/) into a scratch dir, so every
  * run of a benchmark measures one engine version even while the engine is being
- * edited, and compiles the snapshot's entry to CommonJS so the timed process runs
- * JavaScript only. Returns the snapshot, the compiled output and a digest of the
- * engine sources (printed in RESULTS.md to say which engine was measured).
+ * edited, and bundles the snapshot's entry into one JavaScript file with the options
+ * the CLI is bundled with (scripts/bundle.js). Returns the snapshot, the bundle and a
+ * digest of the engine sources (printed in RESULTS.md to say which engine was measured).
  */
-function snapshotOurs(): { sourceDir: string; compiledDir: string; engineDigest: string } {
+function snapshotOurs(): { sourceDir: string; bundleFile: string; engineDigest: string } {
   // Inside the repository's scratch dir (ignored by tsc and vitest), so the snapshot resolves node_modules like the tree does.
   mkdirSync(join(ROOT, ".work"), { recursive: true });
   const base = mkdtempSync(join(ROOT, ".work", "bench-plan-"));
   const sourceDir = join(base, "src");
-  const compiledDir = join(base, "js");
   cpSync(join(ROOT, "schema"), join(sourceDir, "schema"), { recursive: true });
   cpSync(join(ROOT, "bench", "plan"), join(sourceDir, "bench", "plan"), { recursive: true });
   const hash = createHash("sha256");
   const engine = join(sourceDir, "schema", "engine");
   for (const f of readdirSync(engine, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).sort()) hash.update(f).update(readFileSync(join(engine, f)));
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const args = [tsc, "--outDir", compiledDir, "--rootDir", sourceDir, "--module", "node16", "--moduleResolution", "node16", "--target", "ES2022", "--esModuleInterop", "--skipLibCheck", "--strict", "--types", "node", join(sourceDir, "bench", "plan", "ours.ts")];
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
-  return { sourceDir, compiledDir, engineDigest: hash.digest("hex").slice(0, 12) };
+  const bundleFile = join(base, "ours.cjs");
+  const { bundle } = require(join(ROOT, "scripts", "bundle.js")) as { bundle(entry: string, outfile: string): string[] };
+  bundle(join(sourceDir, "bench", "plan", "ours.ts"), bundleFile);
+  return { sourceDir, bundleFile, engineDigest: hash.digest("hex").slice(0, 12) };
 }
 
 async function vacuum(url: string): Promise<void> {
@@ -101,7 +98,7 @@ function describe(r: RunResult): string {
   return r.timedOut ? "timed out" : `exit ${r.exitCode}: ${r.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 300)}`;
 }
 
-async function benchSize(serverUrl: string, n: number, opts: Options, snapshot: { sourceDir: string; compiledDir: string }): Promise<SizeResult> {
+async function benchSize(serverUrl: string, n: number, opts: Options, snapshot: { sourceDir: string; bundleFile: string }): Promise<SizeResult> {
   const t0 = Date.now();
   const dbs: SizeDatabases = await createSizeDatabases(serverUrl, PREFIX, n);
   const aUrl = databaseUrl(serverUrl, dbs.a);

@@ -14,8 +14,8 @@ export interface ToolContext {
   readonly bUrl: string;
   /** Snapshot of schema/ and bench/plan/ taken when the run started (ours runs from it, never from the live tree). */
   readonly sourceDir: string;
-  /** The snapshot compiled to JavaScript (`bench/plan/ours.js` and the engine). */
-  readonly compiledDir: string;
+  /** The snapshot's `bench/plan/ours.ts` bundled into one file, as scripts/bundle.js bundles the CLI. */
+  readonly bundleFile: string;
 }
 
 export interface Tool {
@@ -45,11 +45,11 @@ export function oursStats(stderr: string): OursStats | undefined {
 const oursArgs = (ctx: ToolContext): string[] => ["--url", ctx.aUrl, "--tables", String(ctx.n)];
 
 
-/** Ours, compiled to JavaScript by tsc: the number reported against the goal. */
-export const oursCompiled: Tool = {
-  name: "ours (node, tsc-compiled)",
+/** Ours, bundled into one JavaScript file as `ve-infra` ships (scripts/bundle.js): the number reported against the goal. */
+export const oursBundled: Tool = {
+  name: "ours (node, bundled as ve-infra ships)",
   plans: true,
-  argv: (ctx) => [process.execPath, join(ctx.compiledDir, "bench", "plan", "ours.js"), ...oursArgs(ctx)],
+  argv: (ctx) => [process.execPath, ctx.bundleFile, ...oursArgs(ctx)],
   sql: (stdout) => stdout,
 };
 
@@ -95,4 +95,4 @@ export const floor: Tool = {
   argv: (ctx) => floorCommand(ctx.aUrl),
 };
 
-export const ALL_TOOLS: readonly Tool[] = [floor, oursCompiled, oursTsx, migra, pgDelta];
+export const ALL_TOOLS: readonly Tool[] = [floor, oursBundled, oursTsx, migra, pgDelta];
