@@ -28,18 +28,15 @@ const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 /** Why `name` is not a plain, unquoted PostgreSQL name, or undefined when it is. */
 export function identifierProblem(name: unknown): string | undefined {
   if (typeof name !== "string" || name.length === 0) return "is empty; give it a name";
+  // The common case first: a plain name is ASCII (bytes = length) and holds no punctuation.
+  if (PLAIN_NAME.test(name)) {
+    if (name.length > MAX_IDENTIFIER_BYTES) return `${JSON.stringify(name)} is ${name.length} bytes; PostgreSQL would truncate it to ${MAX_IDENTIFIER_BYTES}, so shorten it`;
+    return RESERVED_WORDS.has(name) ? `${JSON.stringify(name)} is a reserved SQL key word; choose another name` : undefined;
+  }
   if (/["';\\\s]|--|\/\*/.test(name)) {
     return `${JSON.stringify(name)} contains quotes, semicolons, comments or spaces, which are never allowed in names (they would let text escape into SQL); use lower-case letters, digits and _`;
   }
-  if (!PLAIN_NAME.test(name)) {
-    return `${JSON.stringify(name)} is not a plain lower-case SQL name; use lower-case letters, digits and _, starting with a letter or _`;
-  }
-  const bytes = Buffer.byteLength(name, "utf8");
-  if (bytes > MAX_IDENTIFIER_BYTES) {
-    return `${JSON.stringify(name)} is ${bytes} bytes; PostgreSQL would truncate it to ${MAX_IDENTIFIER_BYTES}, so shorten it`;
-  }
-  if (RESERVED_WORDS.has(name)) return `${JSON.stringify(name)} is a reserved SQL key word; choose another name`;
-  return undefined;
+  return `${JSON.stringify(name)} is not a plain lower-case SQL name; use lower-case letters, digits and _, starting with a letter or _`;
 }
 
 /** A type as `format_type()` prints it: letters, digits, spaces, (p,s) and []. Nothing that can end a statement. */
