@@ -24,11 +24,13 @@ const JSON_OID = 114;
 
 const VOLATILITY: Record<string, CatalogFunction["volatility"]> = { i: "immutable", s: "stable", v: "volatile" };
 
+type Sorter = (p: readonly CatalogPrivilege[]) => CatalogPrivilege[];
+
 // The same order as `localeCompare` (default locale) always gave, which the grant diff's
 // step order follows; one collator per introspection instead of a lookup per comparison,
-// and keys built once. (Not a module-level constant: Pulumi cannot serialize a native
-// Intl object captured by the providers' closures.)
-// Most tables share an ACL, so the order is computed once per distinct list of keys.
+// and, as most tables share an ACL, one sort per distinct list of keys. (Not a
+// module-level constant: Pulumi cannot serialize a native Intl object captured by the
+// providers' closures.)
 function privilegeSorter(): Sorter {
   const collator = new Intl.Collator();
   const orders = new Map<string, readonly number[]>();
@@ -45,12 +47,10 @@ function privilegeSorter(): Sorter {
   };
 }
 
-type Sorter = (p: readonly CatalogPrivilege[]) => CatalogPrivilege[];
-
 /**
  * A table document (introspect-queries.ts) as a CatalogTable: ACL texts read, key
- * column numbers named, and absent facts left out instead of null. Objects are built
- * with their keys in one fixed order, the order this module has always produced.
+ * column numbers named, absent facts left out instead of null, and its digest (the
+ * hash of the text as sent). Objects are built with their keys in one fixed order.
  */
 function tableFromDoc(text: string, sortPrivileges: Sorter): CatalogTable {
   const doc = JSON.parse(text) as Q.TableDoc;
