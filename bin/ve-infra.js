@@ -43,8 +43,7 @@ try {
     ({ main } = require(BUNDLE));
   } else {
     require("tsx/cjs");
-    require("../schema/engine/preload-pg.ts");
-    ({ main } = require("../cli/main.ts"));
+    ({ main } = require("../cli/entry.ts"));
   }
 } catch (err) {
   // A missing dependency or a syntax error in the tree: one line, not tsx's minified source.

@@ -37,14 +37,8 @@ export interface CatalogConstraint {
   /** p primary key, u unique, f foreign key, c check, x exclusion */
   readonly type: "p" | "u" | "f" | "c" | "x";
   readonly columns: readonly string[];
-  /** `pg_get_constraintdef`, for people (drift): absent where a plan showed no drift on the table (see `DefinitionsRead`). */
+  /** `pg_get_constraintdef`, for people (drift): absent where a plan showed no drift on the table (`readDefinitions`). */
   readonly definition?: string;
-  /**
-   * What the other fields leave out (deferrability, match type, NO INHERIT, exclusion
-   * operators) as the catalog stores it: only compared, in the fingerprint, so that a
-   * hand change to it still makes a plan stale.
-   */
-  readonly stored: string;
   readonly validated: boolean;
   readonly check?: string;
   readonly foreignKey?: CatalogForeignKey;
@@ -63,14 +57,8 @@ export interface CatalogIndex {
   readonly predicate?: string;
   /** The constraint this index backs, if any. */
   readonly constraint?: string;
-  /** `pg_get_indexdef`, for people (drift): absent where a plan showed no drift on the table (see `DefinitionsRead`). */
+  /** `pg_get_indexdef`, for people (drift): absent where a plan showed no drift on the table (`readDefinitions`). */
   readonly definition?: string;
-  /**
-   * What the other fields leave out (operator classes, collations, sort options,
-   * INCLUDE columns, storage parameters, NULLS NOT DISTINCT) as the catalog stores it:
-   * only compared, in the fingerprint, so that a hand change to it still makes a plan stale.
-   */
-  readonly stored: string;
 }
 
 export interface CatalogPolicy {

@@ -2,7 +2,7 @@
  * The bytes catalogFingerprint hashes. A table counts by its `digest`: the hash of the
  * document the catalog read returned for it (introspect-queries.ts), which holds every
  * fact the engine reads about the table except row estimates and definitions (text
- * for people; what they add to the other fields is in `stored`). Whatever the read
+ * for people; what they add to the other fields is in the document's `stored`). Whatever the read
  * learns about a table is in its fingerprint without being listed here. Schema-wide
  * objects are rebuilt with their keys in sorted (UTF-16 code unit) order and
  * serialised by one `JSON.stringify`; `Record<keyof T, unknown>` makes the compiler

@@ -77,7 +77,7 @@ const INDEXES = list(
                from unnest(x.indkey::int2[]) with ordinality k(attnum, i) where k.attnum = 0 and k.i <= x.indnkeyatts order by k.i)) end,
      'unique', x.indisunique, 'primary', x.indisprimary, 'predicate', pg_get_expr(x.indpred, x.indrelid),
      'constraint', con.conname::text,
-     'stored', concat_ws(' ', x.indkey::text, x.indclass::text, x.indcollation::text, x.indoption::text, i.reloptions::text,
+     'stored', concat_ws(' ', x.indclass::text, x.indcollation::text, x.indoption::text, i.reloptions::text,
                          case when x.indisunique then row_to_json(x) ->> 'indnullsnotdistinct' end))`,
   "i.relname::text",
   `from pg_index x join pg_class i on i.oid = x.indexrelid join pg_am am on am.oid = i.relam
@@ -127,8 +127,14 @@ const TRIGGERS = list(
  */
 type Wire<T, Changed extends keyof T, Extra> = { [K in Exclude<keyof T, Changed>]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] } & Extra;
 export type ColumnDoc = Wire<CatalogColumn, "privileges", { readonly privileges: readonly string[] | null }>;
-export type ConstraintDoc = Wire<CatalogConstraint, "columns", { readonly keys: readonly number[] | null }>;
-export type IndexDoc = Wire<CatalogIndex, "columns", { readonly keys: readonly number[]; readonly keyCount: number; readonly expressions: readonly string[] | null }>;
+/**
+ * `stored`: what definitions would add to the other fields (deferrability, match type,
+ * NO INHERIT, exclusion operators; operator classes, collations, sort options, storage
+ * parameters, NULLS NOT DISTINCT) as the catalog stores it. Only in the document, so the
+ * table's digest, and with it the fingerprint, changes when a hand change touches it.
+ */
+export type ConstraintDoc = Wire<CatalogConstraint, "columns", { readonly keys: readonly number[] | null; readonly stored: string }>;
+export type IndexDoc = Wire<CatalogIndex, "columns", { readonly keys: readonly number[]; readonly keyCount: number; readonly expressions: readonly string[] | null; readonly stored: string }>;
 export type PolicyDoc = Wire<CatalogPolicy, never, object>;
 export type TableDoc = Wire<
   Omit<CatalogTable, "estimatedRows" | "digest">,

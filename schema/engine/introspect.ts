@@ -77,7 +77,7 @@ function tableFromDoc(text: string, sortPrivileges: Sorter): CatalogTable {
       : { name: c.name, num: c.num, type: c.type, notNull: c.notNull, privileges };
   });
   t.constraints = doc.constraints.map((k): CatalogConstraint => {
-    const out: Partial<Mutable<CatalogConstraint>> = { name: k.name, type: k.type, columns: named(k.keys, `constraint ${k.name}`), stored: k.stored, validated: k.validated };
+    const out: Partial<Mutable<CatalogConstraint>> = { name: k.name, type: k.type, columns: named(k.keys, `constraint ${k.name}`), validated: k.validated };
     if (k.check !== null) out.check = k.check;
     if (k.foreignKey !== null) out.foreignKey = k.foreignKey;
     if (k.index !== null) out.index = k.index;
@@ -90,7 +90,6 @@ function tableFromDoc(text: string, sortPrivileges: Sorter): CatalogTable {
     const out: Partial<Mutable<CatalogIndex>> = { name: i.name, valid: i.valid, method: i.method, columns, unique: i.unique, primary: i.primary };
     if (i.predicate !== null) out.predicate = i.predicate;
     if (i.constraint !== null) out.constraint = i.constraint;
-    out.stored = i.stored;
     return out as CatalogIndex;
   });
   t.policies = doc.policies.map((p): CatalogPolicy => {

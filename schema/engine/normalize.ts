@@ -51,14 +51,14 @@ interface Job {
   readonly table?: TableDecl;
   /** Where the result goes in NormalizedModel. */
   readonly resultKey: string;
-  /** For error messages, with the table from resultKey (declarationOf): `policy tasks_select`. */
+  /** For error messages (declarationOf): `policy tasks_select` on `public.tasks`. */
   readonly what: string;
+  readonly on: string;
 }
 
 /** "policy tasks_select on public.tasks": built only for an error message. */
 function declarationOf(j: Job): string {
-  const table = j.kind === "default" ? j.resultKey.slice(0, j.resultKey.lastIndexOf(".")) : j.resultKey.slice(0, j.resultKey.lastIndexOf(":"));
-  return `${j.what} on ${table}`;
+  return `${j.what} on ${j.on}`;
 }
 
 const BATCH = 400;
@@ -69,13 +69,13 @@ function jobsOf(model: SchemaModel): Job[] {
   for (const t of model.tables) {
     const q = tableKey(t.schema, t.name);
     for (const c of t.columns)
-      if (c.default) jobs.push({ kind: "default", expr: c.default.sql, type: c.type, resultKey: `${q}.${c.name}`, what: `default of column ${c.name}` });
-    for (const c of t.checks) jobs.push({ kind: "check", expr: c.expression.sql, table: t, resultKey: `${q}:${c.name}`, what: `check ${c.name}` });
+      if (c.default) jobs.push({ kind: "default", expr: c.default.sql, type: c.type, resultKey: `${q}.${c.name}`, what: `default of column ${c.name}`, on: q });
+    for (const c of t.checks) jobs.push({ kind: "check", expr: c.expression.sql, table: t, resultKey: `${q}:${c.name}`, what: `check ${c.name}`, on: q });
     for (const i of t.indexes)
-      if (i.where) jobs.push({ kind: "predicate", expr: i.where.sql, table: t, resultKey: `${q}:${i.name}`, what: `index ${i.name}` });
+      if (i.where) jobs.push({ kind: "predicate", expr: i.where.sql, table: t, resultKey: `${q}:${i.name}`, what: `index ${i.name}`, on: q });
     for (const p of t.policies) {
-      if (p.using) jobs.push({ kind: "using", expr: p.using.sql, table: t, resultKey: `${q}:${p.name}`, what: `policy ${p.name}` });
-      if (p.withCheck) jobs.push({ kind: "withCheck", expr: p.withCheck.sql, table: t, resultKey: `${q}:${p.name}`, what: `policy ${p.name}` });
+      if (p.using) jobs.push({ kind: "using", expr: p.using.sql, table: t, resultKey: `${q}:${p.name}`, what: `policy ${p.name}`, on: q });
+      if (p.withCheck) jobs.push({ kind: "withCheck", expr: p.withCheck.sql, table: t, resultKey: `${q}:${p.name}`, what: `policy ${p.name}`, on: q });
     }
   }
   return jobs;

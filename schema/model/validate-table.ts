@@ -11,8 +11,6 @@ export interface ModelIndex {
   claimRelationName(schema: string, name: string, owner: string): void;
   /** The functions `sql` calls per row (`auth.uid()` not wrapped in a select); memoised, as many policies share one expression. */
   perRowAuthCalls(sql: string): readonly string[];
-  /** `identifierProblem` of a role name; memoised, as every policy and grant names one of a few roles. */
-  roleNameProblem(name: string): string | undefined;
 }
 
 const COLUMN_PRIVILEGES = new Set(["select", "insert", "update", "references"]);
@@ -113,7 +111,7 @@ export function validateTable(t: TableDecl, ix: ModelIndex, problems: string[]):
     policyNames.add(p.name);
     if (p.roles.length === 0) report(`${pw} names no roles, so it would apply to PUBLIC (every role); add .to("authenticated") or the intended roles`);
     for (const r of p.roles) {
-      const rp = ix.roleNameProblem(r);
+      const rp = identifierProblem(r);
       if (rp) report(`${pw}: role name ${rp}`);
       else if (!ix.roles.has(r)) report(`${pw} names role ${r}, which the model does not declare; declare the role or fix the name`);
     }
@@ -139,7 +137,7 @@ export function validateTable(t: TableDecl, ix: ModelIndex, problems: string[]):
   // Grants.
   for (const g of t.grants) {
     const gw = `grant to ${g.role}`;
-    const rp = ix.roleNameProblem(g.role);
+    const rp = identifierProblem(g.role);
     if (rp) report(`${gw}: role name ${rp}`);
     else if (!ix.roles.has(g.role)) report(`${gw} names role ${g.role}, which the model does not declare; declare the role or fix the name`);
     if (g.privileges.length === 0) report(`${gw} grants no privileges; remove it or list them`);

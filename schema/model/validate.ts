@@ -59,7 +59,6 @@ export function validateModel(model: SchemaModel, earlier: readonly string[] = [
   const relationOwner = new Map<string, string>();
   for (const t of model.tables) relationOwner.set(`${t.schema}.${t.name}`, `table ${t.schema}.${t.name}`);
   const authCalls = new Map<string, readonly string[]>();
-  const roleNames = new Map<string, string | undefined>();
   const ix: ModelIndex = {
     model,
     roles,
@@ -78,10 +77,6 @@ export function validateModel(model: SchemaModel, earlier: readonly string[] = [
       let calls = authCalls.get(sql);
       if (!calls) authCalls.set(sql, (calls = perRowAuthCalls(sql)));
       return calls;
-    },
-    roleNameProblem(name) {
-      if (!roleNames.has(name)) roleNames.set(name, identifierProblem(name));
-      return roleNames.get(name);
     },
   };
   for (const t of model.tables) {

@@ -18,15 +18,17 @@ interface Shape {
   readonly withCheck?: string;
 }
 
-function declaredShape(d: TableDiff, p: PolicyDecl): Shape {
+/** The declared USING / WITH CHECK as PostgreSQL prints them (normalised), else as written. */
+function declaredPredicates(d: TableDiff, p: PolicyDecl): { using?: string; withCheck?: string } {
   const key = `${d.key}:${p.name}`;
   return {
-    command: p.command,
-    permissive: p.permissive,
-    roles: [...p.roles].sort(),
     ...(p.using ? { using: d.ctx.normalized.using.get(key) ?? p.using.sql } : {}),
     ...(p.withCheck ? { withCheck: d.ctx.normalized.withCheck.get(key) ?? p.withCheck.sql } : {}),
   };
+}
+
+function declaredShape(d: TableDiff, p: PolicyDecl): Shape {
+  return { command: p.command, permissive: p.permissive, roles: [...p.roles].sort(), ...declaredPredicates(d, p) };
 }
 
 function liveShape(p: CatalogPolicy): Shape {
@@ -43,16 +45,10 @@ export function describePolicy(s: Shape): string {
     .join(" ");
 }
 
-const sameShape = (a: Shape, b: Shape): boolean =>
-  a.command === b.command && a.permissive === b.permissive && a.using === b.using && a.withCheck === b.withCheck &&
-  a.roles.length === b.roles.length && a.roles.every((r, i) => r === b.roles[i]);
-
-/** What sameShape(declaredShape, liveShape) says, without building either (the common case: they match). */
+/** Whether the live policy is the declared one; shapes are built only for what differs (most policies match). */
 function matchesLive(d: TableDiff, p: PolicyDecl, l: CatalogPolicy): boolean {
   if (p.command !== l.command || p.permissive !== l.permissive || p.roles.length !== l.roles.length) return false;
-  const key = `${d.key}:${p.name}`;
-  const using = p.using ? (d.ctx.normalized.using.get(key) ?? p.using.sql) : undefined;
-  const withCheck = p.withCheck ? (d.ctx.normalized.withCheck.get(key) ?? p.withCheck.sql) : undefined;
+  const { using, withCheck } = declaredPredicates(d, p);
   if (using !== l.using || withCheck !== l.withCheck) return false;
   if (p.roles.length === 1) return p.roles[0] === l.roles[0];
   const a = [...p.roles].sort();
@@ -98,7 +94,6 @@ export function diffPolicies(d: TableDiff): void {
       continue;
     }
     const have = liveShape(l);
-    if (sameShape(want, have)) continue;
     d.driftItem(object, describePolicy(want), describePolicy(have), true);
     if (want.command !== have.command || want.permissive !== have.permissive) {
       // ALTER POLICY cannot change the command or permissiveness.
